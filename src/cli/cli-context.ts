@@ -1,0 +1,29 @@
+// What every command needs: an engine over the project's resources, and a
+// way to stop cleanly on Ctrl-C.
+import { fileURLToPath } from 'node:url';
+import type { Engine } from '../main/engine/index';
+
+/** resources/ — two levels up both from src/cli (tests) and out/cli (the bundle). */
+export const RESOURCES_DIR = fileURLToPath(new URL('../../resources', import.meta.url));
+
+export async function withEngine<T>(run: (engine: Engine) => Promise<T>): Promise<T> {
+  const { createEngine } = await import('../main/engine/index');
+  const engine = createEngine({ resourcesDir: RESOURCES_DIR, ...(process.env.PODNET_IMAGE_METHOD ? { imageMethod: process.env.PODNET_IMAGE_METHOD as 'auto' } : {}) });
+  try {
+    return await run(engine);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** An AbortSignal fired by the first Ctrl-C (a second one exits at once). */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\ncancelling… (Ctrl-C again to quit now)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  process.once('SIGTERM', () => controller.abort());
+  return controller.signal;
+}

@@ -1,0 +1,19 @@
+import { ERROR_CODES } from '../../shared/errors';
+import { withEngine } from '../cli-context';
+import { PodnetError } from '../../main/engine/errors';
+
+export async function downCommand(lab: string | undefined, flags: { all?: boolean }): Promise<void> {
+  if (!lab && !flags.all) throw new PodnetError(ERROR_CODES.USAGE, 'say which lab to remove', { hint: 'podnet down <lab>, or podnet down --all' });
+  if (lab && flags.all) throw new PodnetError(ERROR_CODES.USAGE, 'give a lab name or --all, not both');
+  await withEngine(async (engine) => {
+    if (flags.all) {
+      const all = await engine.downAll();
+      if (all.size === 0) process.stdout.write('no labs are running; nothing to remove\n');
+      for (const [name, removed] of all) process.stdout.write(`removed lab ${name} (${removed.length} objects)\n`);
+      return;
+    }
+    const removed = await engine.down(lab!);
+    if (removed.length === 0) process.stdout.write(`nothing to remove: no lab named "${lab}" is running\n`);
+    else process.stdout.write(`removed lab ${lab}: ${removed.join(', ')}\n`);
+  });
+}

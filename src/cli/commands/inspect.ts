@@ -1,0 +1,45 @@
+import type { HostState, Iface, NetnsState } from '../../shared/snapshot';
+import { withEngine } from '../cli-context';
+
+export async function inspectCommand(lab: string, flags: { json?: boolean }): Promise<void> {
+  await withEngine(async (engine) => {
+    const snapshot = await engine.inspect(lab);
+    if (flags.json) {
+      process.stdout.write(JSON.stringify(snapshot, null, 2) + '\n');
+      return;
+    }
+    const out: string[] = [`lab ${snapshot.name} — observed ${snapshot.takenAt}`];
+    for (const h of [...snapshot.hosts, ...(snapshot.internet ? [snapshot.internet] : [])]) out.push('', ...formatHost(h));
+    process.stdout.write(out.join('\n') + '\n');
+  });
+}
+
+function formatIface(i: Iface): string {
+  const addrs = i.addresses.filter((a) => a.family === 'inet').map((a) => `${a.address}/${a.prefixLen}`);
+  const parts = [i.name.padEnd(14), i.kind.padEnd(7), (i.mac ?? '').padEnd(17), `mtu ${i.mtu}`.padEnd(9), i.state.padEnd(7), addrs.join(' ')];
+  if (i.master) parts.push(`master ${i.master}`);
+  if (i.vxlan) parts.push(`vxlan id ${i.vxlan.id} port ${i.vxlan.port} local ${i.vxlan.local} dev ${i.vxlan.dev}${i.vxlan.learning ? '' : ' nolearning'}`);
+  return parts.join(' ').trimEnd();
+}
+
+function formatNetns(s: NetnsState, indent: string): string[] {
+  const out = [`${indent}interfaces:`, ...s.interfaces.map((i) => `${indent}  ${formatIface(i)}`), `${indent}routes:`];
+  for (const r of s.routes) {
+    out.push(`${indent}  ${[r.dst, r.gateway && `via ${r.gateway}`, r.dev && `dev ${r.dev}`, r.protocol && `proto ${r.protocol}`, r.scope && `scope ${r.scope}`, r.prefsrc && `src ${r.prefsrc}`, ...r.flags].filter(Boolean).join(' ')}`);
+  }
+  if (s.neighbours.length) out.push(`${indent}neighbours:`, ...s.neighbours.map((n) => `${indent}  ${n.dst} dev ${n.dev}${n.lladdr ? ` lladdr ${n.lladdr}` : ''} ${n.state.join(',')}`));
+  return out;
+}
+
+function formatHost(h: HostState): string[] {
+  const out = [`${h.role === 'internet' ? 'internet node' : 'host'} ${h.name}  underlay ${h.underlayIp ?? '-'}`];
+  if (!h.reachable) return [...out, `  UNREACHABLE: ${h.error}`];
+  out.push(...formatNetns(h, '  '));
+  if (h.fdb.length) out.push('  fdb:', ...h.fdb.map((f) => `    ${f.mac} dev ${f.dev}${f.dst ? ` dst ${f.dst}` : ''}${f.master ? ` master ${f.master}` : ''} ${[...f.flags, f.state ?? ''].join(' ').trim()}`));
+  for (const table of ['nat', 'filter'] as const) {
+    const rules = h.iptables[table].filter((l) => l.startsWith('-A') || (l.startsWith(':') && !/^:(PREROUTING|INPUT|OUTPUT|POSTROUTING|FORWARD) ACCEPT/.test(l)));
+    if (rules.length) out.push(`  iptables ${table}:`, ...rules.map((l) => `    ${l}`));
+  }
+  for (const p of h.pods) out.push(`  pod ${p.name}  ${p.ip ?? 'no address'}`, ...formatNetns(p, '    '));
+  return out;
+}

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { interruptSignal, withEngine } from '../cli-context';
+import { createProgressPrinter } from '../progress-printer';
+
+export interface UpFlags {
+  dryRun?: boolean;
+  script?: boolean;
+  json?: boolean;
+}
+
+export async function upCommand(file: string, flags: UpFlags): Promise<void> {
+  await withEngine(async (engine) => {
+    if (flags.dryRun) {
+      const planned = await engine.plan({ path: file });
+      if (flags.script) {
+        for (const [host, script] of planned.scripts()) process.stdout.write(`#### ${host}: sh -s <<'EOF'\n${script}EOF\n\n`);
+      } else {
+        process.stdout.write(`# podnet up --dry-run ${file}: nothing is created\n\n${planned.describe()}`);
+      }
+      return;
+    }
+    const printer = createProgressPrinter();
+    const signal = interruptSignal();
+    process.stderr.write(`podnet up ${file}\n`);
+    try {
+      const result = await engine.up({ path: file }, { onProgress: printer.progress, onLog: printer.log, signal });
+      printer.end();
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ name: result.name, elapsedMs: result.elapsedMs, snapshot: result.snapshot }, null, 2) + '\n');
+        return;
+      }
+      const hosts = result.snapshot.hosts;
+      process.stdout.write(`lab ${result.name} is up in ${(result.elapsedMs / 1000).toFixed(2)} s\n`);
+      for (const h of hosts) {
+        const pods = h.pods.map((p) => `${p.name} ${p.ip ?? '-'}`).join(', ');
+        process.stdout.write(`  ${h.name.padEnd(8)} ${String(h.underlayIp).padEnd(15)} ${pods}\n`);
+      }
+      if (result.snapshot.internet) process.stdout.write(`  internet 203.0.113.10 (underlay ${result.snapshot.internet.underlayIp})\n`);
+      const first = hosts.find((h) => h.pods.length > 0);
+      const other = hosts.find((h) => h !== first && h.pods.length > 0);
+      if (first && other) process.stdout.write(`try: podnet ping ${result.name} ${first.name}/${first.pods[0]!.name} ${other.name}/${other.pods[0]!.name}\n`);
+      process.stdout.write(`stop: podnet down ${result.name}\n`);
+    } finally {
+      printer.end();
+    }
+  });
+}
+
+/** The lab file's text, for showing diagnostics with their source line. */
+export async function labSourceText(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch(() => undefined);
+}

@@ -1,0 +1,102 @@
+// `podnet`: the command line over the engine. Commands are loaded on demand
+// so that `podnet --help` starts in a fraction of a second.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, reportError } from './cli-errors';
+
+declare const PODNET_VERSION: string | undefined;
+const version = typeof PODNET_VERSION === 'string' ? PODNET_VERSION : 'dev';
+
+let sourceForDiagnostics: string | undefined;
+
+const program = new Command('podnet')
+  .description('Podnet Lab: real multi-host container and Kubernetes networks on your machine, built from a lab file.')
+  .version(version)
+  .enablePositionalOptions()
+  .showHelpAfterError('(run `podnet --help` for usage)')
+  .exitOverride();
+
+program
+  .command('up')
+  .description('build a lab from a lab file, with progress (--dry-run prints every host\'s commands and touches nothing)')
+  .argument('<lab.yaml>', 'the lab file')
+  .option('--dry-run', 'print the plan: every host\'s commands; create nothing')
+  .option('--script', 'with --dry-run: print the exact batched script each host runs')
+  .option('--json', 'print the result as JSON')
+  .action(async (file: string, flags) => {
+    const { upCommand, labSourceText } = await import('./commands/up');
+    sourceForDiagnostics = await labSourceText(file);
+    await upCommand(file, flags);
+  });
+
+program
+  .command('down')
+  .description('remove everything of a lab (idempotent)')
+  .argument('[lab]', 'the lab name')
+  .option('--all', 'remove every running lab')
+  .action(async (lab: string | undefined, flags) => (await import('./commands/down')).downCommand(lab, flags));
+
+program
+  .command('ls')
+  .description('running labs: hosts, pods, backend')
+  .option('--json', 'print as JSON')
+  .action(async (flags) => (await import('./commands/ls')).lsCommand(flags));
+
+program
+  .command('inspect')
+  .description('the OBSERVED state of a lab, read from its hosts: interfaces, routes, neighbours, fdb, iptables')
+  .argument('<lab>', 'the lab name')
+  .option('--json', 'print as JSON: {name, hosts: […], internet}')
+  .action(async (lab: string, flags) => (await import('./commands/inspect')).inspectCommand(lab, flags));
+
+program
+  .command('exec')
+  .description('run a command on a host or in a pod; its exit code is passed through')
+  .argument('<lab>', 'the lab name')
+  .argument('<target>', 'host, or host/pod')
+  .argument('<command...>', 'the command, after --')
+  .option('-i, --stdin', 'pass this command\'s standard input to it')
+  .passThroughOptions()
+  .action(async (lab: string, target: string, argv: string[], flags) =>
+    (await import('./commands/exec')).execCommand(lab, target, argv[0] === '--' ? argv.slice(1) : argv, flags),
+  );
+
+program
+  .command('ping')
+  .description('ping from a host or pod to a host, pod or address; exit code 0 if and only if replies came back')
+  .argument('<lab>', 'the lab name')
+  .argument('<from>', 'host or host/pod')
+  .argument('<to>', 'host, host/pod, internet, or an IP address')
+  .option('-c, --count <n>', 'number of pings', '3')
+  .action(async (lab: string, from: string, to: string, flags) => (await import('./commands/ping')).pingCommand(lab, from, to, flags));
+
+program
+  .command('gc')
+  .description('remove what killed or crashed runs left behind (found by label)')
+  .action(async () => (await import('./commands/gc')).gcCommand());
+
+const image = program.command('image').description('the node image every lab host runs');
+image
+  .command('build')
+  .description('build the node image (Dockerfile where a registry is reachable, else offline with debootstrap)')
+  .option('--method <method>', 'auto | dockerfile | offline', 'auto')
+  .option('--offline', 'same as --method offline (debootstrap from this machine\'s Debian mirror, then docker import)')
+  .action(async (flags) => (await import('./commands/image')).imageBuildCommand(flags));
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+    process.exitCode = 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+    } else if (e instanceof ExitCode) {
+      process.exitCode = e.code;
+    } else {
+      process.exitCode = await reportError(e, sourceForDiagnostics);
+    }
+  }
+  // Open Docker sockets must not keep a finished command alive.
+  setImmediate(() => process.exit(process.exitCode ?? 0));
+}
+
+void main();

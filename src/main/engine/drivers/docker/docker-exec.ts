@@ -1,0 +1,63 @@
+// `docker exec` through dockerode: run an argv to completion, or keep its
+// streams open (warm channels, terminals).
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import type { ExecResult } from '../../../../shared/lab';
+import { cancelledError } from '../../errors';
+import type { ExecOptions } from '../host-driver';
+import type { ChannelTransport } from '../script-channel';
+
+export async function runExec(docker: Docker, containerName: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const container = docker.getContainer(containerName);
+  const withStdin = opts.stdin !== undefined;
+  const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: withStdin });
+  const stream = await exec.start({ hijack: true, stdin: withStdin });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (b: Buffer) => {
+    out.push(b);
+    opts.onStdout?.(b);
+  });
+  stderr.on('data', (b: Buffer) => {
+    err.push(b);
+    opts.onStderr?.(b);
+  });
+  docker.modem.demuxStream(stream, stdout, stderr);
+  const onAbort = () => stream.destroy(cancelledError());
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+      if (withStdin) stream.end(opts.stdin);
+    });
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (opts.signal?.aborted) throw cancelledError();
+  const info = await exec.inspect();
+  return { code: info.ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** A long-lived `sh` in the container with separate stdout and stderr. */
+export async function openExecChannel(docker: Docker, containerName: string, argv: string[]): Promise<ChannelTransport> {
+  const exec = await docker.getContainer(containerName).exec({ Cmd: argv, AttachStdin: true, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: true });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  docker.modem.demuxStream(stream, stdout, stderr);
+  stream.on('end', () => {
+    stdout.end();
+    stderr.end();
+  });
+  stream.on('error', (e) => stdout.destroy(e));
+  return {
+    stdin: stream,
+    stdout,
+    stderr,
+    close: () => stream.destroy(),
+  };
+}

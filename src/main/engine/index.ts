@@ -1,0 +1,221 @@
+// The engine facade: everything the CLI, the Electron main process and the
+// browser-mode server do with labs goes through createEngine(). No Electron
+// import anywhere below this folder.
+import Docker from 'dockerode';
+import { ERROR_CODES } from '../../shared/errors';
+import type { DriverKind, ExecResult, LabSummary } from '../../shared/lab';
+import type { Snapshot } from '../../shared/snapshot';
+import { DockerDriver } from './drivers/docker/docker-driver';
+import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
+import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
+import { PodnetError } from './errors';
+import { INTERNET_NODE } from './plan/internet-node';
+import { upLab, planFromSource, type PlannedLab, type UpOptions, type UpResult } from './lab-up';
+import type { LabSource } from './lab-source';
+import { LabWatcher, type SnapshotListener } from './lab-watcher';
+import { observeHost, observeLab } from './observe/observe-lab';
+import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
+import type { LabSpec } from './spec/lab-spec';
+import type { ParsedLab } from './spec/parse-lab';
+import { checkTarget, formatTarget, parseTarget, type Target } from './targets';
+
+export interface EngineOptions {
+  /** The project's resources folder (node image recipe, built-in labs). */
+  resourcesDir: string;
+  /** Docker client for the local engine (injectable for tests; default: the local socket / DOCKER_HOST). */
+  docker?: Docker;
+  imageMethod?: ImageMethod;
+  /** Shortest time between two reads of a watched lab. */
+  watchIntervalMs?: number;
+}
+
+export interface PingResult extends PingSummary {
+  ok: boolean;
+  from: string;
+  to: string;
+  destination: string;
+  output: string;
+}
+
+export interface Engine {
+  plan(source: LabSource): Promise<PlannedLab>;
+  up(source: LabSource, opts?: UpOptions): Promise<UpResult>;
+  down(lab: string): Promise<string[]>;
+  downAll(): Promise<Map<string, string[]>>;
+  list(): Promise<LabSummary[]>;
+  labSpec(lab: string): Promise<LabSpec>;
+  inspect(lab: string): Promise<Snapshot>;
+  exec(lab: string, target: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  ping(lab: string, from: string, to: string, opts?: { count?: number; onOutput?(chunk: string): void; signal?: AbortSignal }): Promise<PingResult>;
+  shell(lab: string, target: string, size: { cols: number; rows: number }): Promise<ShellStream>;
+  watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
+  gc(): Promise<{ removed: string[]; kept: string[] }>;
+  buildImage(opts: { method?: ImageMethod; onLine(line: string): void; signal?: AbortSignal }): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const docker = options.docker ?? new Docker();
+  const drivers = new Map<DriverKind, HostDriver>();
+  const watchers = new Map<string, LabWatcher>();
+  const building = new Set<string>();
+
+  const dockerDriver = (): HostDriver => {
+    let d = drivers.get('docker');
+    if (!d) {
+      d = new DockerDriver({ docker, resourcesDir: options.resourcesDir, ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}) });
+      drivers.set('docker', d);
+    }
+    return d;
+  };
+
+  const driverFor = (parsed: ParsedLab): HostDriver => {
+    if (parsed.spec.driver !== 'docker' || parsed.spec.engine) {
+      throw new PodnetError(ERROR_CODES.USAGE, `the ${parsed.spec.engine ? `remote engine ${parsed.spec.engine}` : `${parsed.spec.driver} driver`} is not available in this version`, {
+        hint: 'use the docker driver on the local engine',
+      });
+    }
+    return dockerDriver();
+  };
+
+  /** The driver that holds a running lab, and its summary. */
+  const locate = async (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => {
+    const driver = dockerDriver();
+    await driver.preflight();
+    const summary = (await driver.list()).find((l) => l.name === lab);
+    if (!summary) {
+      throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running`, { hint: 'see `podnet ls`, or start it with `podnet up <lab.yaml>`' });
+    }
+    return { driver, summary };
+  };
+
+  const resolveTarget = async (lab: string, text: string): Promise<{ driver: HostDriver; target: Target; spec: LabSpec | null }> => {
+    const target = parseTarget(text);
+    const { driver } = await locate(lab);
+    const spec = await driver.labSpec(lab);
+    checkTarget(spec, lab, target);
+    return { driver, target, spec };
+  };
+
+  const inTarget = (driver: HostDriver, target: Target, argv: string[]) =>
+    target.pod ? ['ip', 'netns', 'exec', driver.planContext.podNetns(target.host, target.pod), ...argv] : argv;
+
+  const engine: Engine = {
+    plan: (source) => planFromSource(source, driverFor),
+
+    up: (source, opts) => upLab({ driverFor, building }, source, opts),
+
+    async down(lab) {
+      const driver = dockerDriver();
+      await driver.preflight();
+      watchers.get(lab)?.stop();
+      watchers.delete(lab);
+      return driver.destroy(lab);
+    },
+
+    async downAll() {
+      const out = new Map<string, string[]>();
+      for (const lab of await engine.list()) out.set(lab.name, await engine.down(lab.name));
+      return out;
+    },
+
+    async list() {
+      const driver = dockerDriver();
+      await driver.preflight();
+      return driver.list();
+    },
+
+    async labSpec(lab) {
+      const { driver } = await locate(lab);
+      const spec = await driver.labSpec(lab);
+      if (!spec) throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `lab ${lab} has lost its description (its network is gone)`, { hint: `remove it: podnet down ${lab}` });
+      return spec;
+    },
+
+    async inspect(lab) {
+      const { driver, summary } = await locate(lab);
+      return observeLab(driver, summary);
+    },
+
+    async exec(lab, targetText, argv, opts) {
+      if (argv.length === 0) throw new PodnetError(ERROR_CODES.USAGE, 'no command given', { hint: 'podnet exec <lab> <host>[/<pod>] -- <command…>' });
+      const { driver, target } = await resolveTarget(lab, targetText);
+      const result = await driver.exec(lab, target.host, inTarget(driver, target, argv), opts);
+      watchers.get(lab)?.poke();
+      return result;
+    },
+
+    async ping(lab, fromText, to, opts = {}) {
+      const { driver, target: from, spec } = await resolveTarget(lab, fromText);
+      let destination: string;
+      if (isAddress(to)) destination = to;
+      else {
+        const dest = parseTarget(to);
+        checkTarget(spec, lab, dest);
+        if (dest.host === INTERNET_NODE) destination = spec?.internet ? '203.0.113.10' : '';
+        else {
+          const state = await observeHost(driver, lab, { name: dest.host, role: 'host' });
+          destination = (dest.pod ? state.pods.find((p) => p.name === dest.pod)?.ip : state.underlayIp) ?? '';
+        }
+        if (!destination) throw new PodnetError(ERROR_CODES.TARGET, `${formatTarget(dest)} has no IPv4 address right now`, { hint: `look at it: podnet inspect ${lab}` });
+      }
+      const count = opts.count ?? 3;
+      let output = '';
+      const result = await driver.exec(lab, from.host, inTarget(driver, from, pingArgv(destination, count)), {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onStdout: (b) => {
+          output += b.toString('utf8');
+          opts.onOutput?.(b.toString('utf8'));
+        },
+        onStderr: (b) => opts.onOutput?.(b.toString('utf8')),
+      });
+      const summary = parsePingSummary(output) ?? { transmitted: count, received: 0, lossPercent: 100 };
+      return { ...summary, ok: result.code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + result.stderr };
+    },
+
+    async shell(lab, targetText, size) {
+      const { driver, target } = await resolveTarget(lab, targetText);
+      const label = formatTarget(target);
+      const argv = inTarget(driver, target, ['bash', '--login']);
+      return driver.shell(lab, target.host, argv, { ...size, env: { PODNET_TARGET: label, PS1: `[${label}] \\w\\$ ` } });
+    },
+
+    watch(lab, listener, onError) {
+      let watcher = watchers.get(lab);
+      if (!watcher) {
+        watcher = new LabWatcher(dockerDriver(), lab, options.watchIntervalMs ?? 250);
+        watchers.set(lab, watcher);
+      }
+      const w = watcher;
+      const unsubscribe = w.subscribe(listener, onError);
+      return () => {
+        unsubscribe();
+        if (w.size === 0 && watchers.get(lab) === w) watchers.delete(lab);
+      };
+    },
+
+    async gc() {
+      const driver = dockerDriver();
+      await driver.preflight();
+      return driver.collectGarbage(building);
+    },
+
+    async buildImage(opts) {
+      const driver = dockerDriver();
+      await driver.preflight();
+      const method = await buildNodeImage(docker, { resourcesDir: options.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return method;
+    },
+
+    async dispose() {
+      for (const w of watchers.values()) w.stop();
+      watchers.clear();
+      for (const d of drivers.values()) await d.dispose();
+    },
+  };
+  return engine;
+}
+
+export type { LabSource, PlannedLab, UpOptions, UpResult };
+export { PodnetError, isPodnetError, serializeError } from './errors';
+export { formatDiagnostic } from './spec/diagnostics';

@@ -1,0 +1,43 @@
+// The script that reads a host's real state in one go: its interfaces,
+// routes, neighbours, fdb and iptables, then the same for every pod
+// namespace found on it (found, not planned: a namespace a learner adds shows up).
+import { shellQuote } from '../util/shell-quote';
+import type { ObserveScope } from '../drivers/host-driver';
+
+export const SECTION_MARK = '\x1esection ';
+
+export function observeScript(scope: ObserveScope): string {
+  const prefix = shellQuote(scope.netnsPrefix);
+  return `printf '\\036section host\\n'
+ip -j -d -s -batch - <<'PODNET_EOF'
+addr show
+route show
+neigh show
+PODNET_EOF
+printf '\\036section fdb\\n'
+bridge -j fdb show 2>/dev/null || echo '[]'
+printf '\\036section iptables\\n'
+iptables-save 2>/dev/null || true
+for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+  case "$ns" in ${prefix}*) ;; *) continue ;; esac
+  printf '\\036section pod %s\\n' "\${ns#${prefix}}"
+  ip -n "$ns" -j -d -s -batch - <<'PODNET_EOF' 2>/dev/null || echo '[] [] []'
+addr show
+route show
+neigh show
+PODNET_EOF
+done
+`;
+}
+
+/** Splits the output into its sections: `host`, `fdb`, `iptables`, `pod <name>`. */
+export function splitSections(output: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  const parts = output.split(SECTION_MARK);
+  for (const part of parts.slice(1)) {
+    const nl = part.indexOf('\n');
+    const name = nl < 0 ? part : part.slice(0, nl);
+    sections.set(name.trim(), nl < 0 ? '' : part.slice(nl + 1));
+  }
+  return sections;
+}

@@ -1,0 +1,12 @@
+// Strict patterns for every name that can reach a command line.
+// A name that passes these can never carry shell or iptables syntax.
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+export const NAME_RULE = 'start with a lowercase letter, then only a-z, 0-9 and "-", at most 20 characters';
+
+/** Names a host cannot take: they are used for the lab's own nodes. */
+export const RESERVED_HOST_NAMES = ['internet', 'underlay'] as const;
+
+export function isValidName(s: string): boolean {
+  return NAME_PATTERN.test(s);
+}

@@ -1,0 +1,88 @@
+// Zod issues → SpecIssues with plain-language messages and "did you mean".
+import type { z } from 'zod';
+import { KNOWN_KEYS } from './lab-schema';
+import type { FieldPath } from './source-locator';
+import type { SpecIssue } from './spec-issue';
+import { suggest } from './suggest';
+
+/** Which object of the lab file a path points into, to know its keys. */
+function objectKind(path: FieldPath): string {
+  const p = path.filter((s) => typeof s === 'string');
+  const last = p[p.length - 1];
+  if (last === undefined) return '';
+  if (last === 'hosts') return 'host';
+  if (last === 'pods') return 'pod';
+  return last;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return JSON.stringify(v);
+}
+
+export function schemaIssues(error: z.ZodError, input: unknown): SpecIssue[] {
+  const out: SpecIssue[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = KNOWN_KEYS[objectKind(path)] ?? [];
+        for (const key of issue.keys) {
+          const close = suggest(key, known);
+          out.push({
+            path: [...path, key],
+            atKey: true,
+            message: `unknown key "${key}"`,
+            hint: close ? `did you mean "${close}"?` : `known keys here: ${known.join(', ')}`,
+          });
+        }
+        break;
+      }
+      case 'invalid_union': {
+        const value = valueAt(input, path);
+        if (value === undefined) {
+          out.push({ path, message: `missing required field "${String(path[path.length - 1])}"`, hint: unionHint(path) });
+          break;
+        }
+        out.push({ path, message: `${issue.message === 'Invalid input' ? 'unexpected value' : issue.message}: got ${describeValue(value)}`, hint: unionHint(path) });
+        break;
+      }
+      case 'invalid_type': {
+        const value = valueAt(input, path);
+        if (value === undefined) {
+          out.push({ path, message: `missing required field "${String(path[path.length - 1])}"` });
+        } else {
+          out.push({ path, message: `${issue.message.replace(/^Invalid input: /, '')} (got ${describeValue(value)})` });
+        }
+        break;
+      }
+      case 'invalid_value': {
+        out.push({ path, message: issue.message.replace(/^Invalid option: /, '') });
+        break;
+      }
+      default: {
+        const hint = (issue as { params?: { hint?: string } }).params?.hint;
+        out.push(hint ? { path, message: issue.message, hint } : { path, message: issue.message });
+      }
+    }
+  }
+  return out;
+}
+
+function unionHint(path: FieldPath): string {
+  const last = path[path.length - 1];
+  if (last === 'hosts') return 'write a count (hosts: 3) or a list of hosts';
+  if (last === 'pods') return 'write a count (pods: 2) or a list of pod names';
+  return 'see the README for the lab-file fields';
+}
+
+function valueAt(input: unknown, path: FieldPath): unknown {
+  let v: unknown = input;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}

@@ -1,0 +1,2 @@
+// Browser mode (`podnet serve`): built in the desktop-app issue.
+export {};
