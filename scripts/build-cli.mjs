@@ -2,9 +2,10 @@
 // Runtime dependencies stay external (they are in node_modules), so the
 // bundle is small and `podnet --help` starts fast.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+rmSync('out/cli', { recursive: true, force: true });
 await build({
   entryPoints: { podnet: 'src/cli/index.ts', server: 'src/server/index.ts' },
   outdir: 'out/cli',
