@@ -47,7 +47,8 @@ export interface Engine {
   inspect(lab: string): Promise<Snapshot>;
   exec(lab: string, target: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   ping(lab: string, from: string, to: string, opts?: { count?: number; onOutput?(chunk: string): void; signal?: AbortSignal }): Promise<PingResult>;
-  shell(lab: string, target: string, size: { cols: number; rows: number }): Promise<ShellStream>;
+  /** A terminal on a target: a login shell, or `opts.argv` (e.g. a ping) in its place. */
+  shell(lab: string, target: string, size: { cols: number; rows: number }, opts?: { argv?: string[] }): Promise<ShellStream>;
   watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
   gc(): Promise<{ removed: string[]; kept: string[] }>;
   buildImage(opts: { method?: ImageMethod; onLine(line: string): void; signal?: AbortSignal }): Promise<string>;
@@ -173,10 +174,10 @@ export function createEngine(options: EngineOptions): Engine {
       return { ...summary, ok: result.code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + result.stderr };
     },
 
-    async shell(lab, targetText, size) {
+    async shell(lab, targetText, size, opts = {}) {
       const { driver, target } = await resolveTarget(lab, targetText);
       const label = formatTarget(target);
-      const argv = inTarget(driver, target, ['bash', '--login']);
+      const argv = inTarget(driver, target, opts.argv && opts.argv.length > 0 ? opts.argv : ['bash', '--login']);
       return driver.shell(lab, target.host, argv, { ...size, env: { PODNET_TARGET: label, PS1: `[${label}] \\w\\$ ` } });
     },
 
