@@ -144,6 +144,24 @@ export function envelopeError(error: SerializedError): PodnetApiError {
   return e;
 }
 
+const isSerializedError = (e: unknown): e is SerializedError =>
+  typeof e === 'object' && e !== null && !(e instanceof Error) && typeof (e as SerializedError).code === 'string' && typeof (e as SerializedError).message === 'string';
+
+/**
+ * Electron's context bridge drops an Error's own properties (code, hint,
+ * diagnostics), so the preload rejects with the plain envelope error and
+ * the page turns it back into an Error with this.
+ */
+export function withApiErrors(api: PodnetApi): PodnetApi {
+  return {
+    invoke: (channel, request) =>
+      api.invoke(channel, request).catch((e: unknown) => {
+        throw isSerializedError(e) ? envelopeError(e) : e;
+      }),
+    on: (event, listener) => api.on(event, listener),
+  };
+}
+
 /** The result of an envelope: its value, or its error thrown. */
 export function unwrapResult<T>(result: IpcResult<T>): T {
   if (result.ok) return result.value;

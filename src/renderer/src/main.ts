@@ -4,12 +4,13 @@ import '@xterm/xterm/css/xterm.css';
 import './styles/app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { withApiErrors } from '../../shared/ipc';
 import { connectWebSocketApi, socketUrl } from './lib/ws-transport';
 
 let disconnected = (_reason: string) => undefined as void;
-const api =
-  window.podnet ??
-  connectWebSocketApi(socketUrl(window.location), {
+const api = window.podnet
+  ? withApiErrors(window.podnet)
+  : connectWebSocketApi(socketUrl(window.location), {
     onclose: (reason) => disconnected(reason),
   });
 

@@ -45,6 +45,8 @@ export const hostId = (host: string) => `host:${host}`;
 export const ifaceId = (host: string, iface: string) => `if:${host}:${iface}`;
 export const podId = (host: string, pod: string) => `pod:${host}:${pod}`;
 export const UNDERLAY_ID = 'underlay';
+/** More hosts than this: overlay links are drawn faint unless selected or broken. */
+export const DENSE_HOSTS = 4;
 export const INTERNET_ID = 'internet';
 
 const ipv4 = (i: Iface) => i.addresses.filter((a) => a.family === 'inet');
@@ -201,5 +203,8 @@ export function buildTopologyGraph(s: Snapshot): TopologyGraph {
     addTap(g, INTERNET_ID, INTERNET_ID, s.internet.underlayIp ?? '', { kind: 'internet' });
   }
   resolvePending(g, s.hosts, s.internet);
+  // Beyond a few hosts a full mesh of tunnels hides everything else: draw
+  // them faint (the selected host's in full, broken ones always in full).
+  if (s.hosts.length > DENSE_HOSTS) for (const e of g.edges) if (e.kind === 'tunnel' || e.kind === 'route') e.classes.push('dense');
   return g;
 }

@@ -131,7 +131,10 @@ export function topologyStyle(c: TopologyColors): cytoscape.StylesheetJson {
         'control-point-weights': [0.5],
       },
     },
+    { selector: 'edge.dense', style: { width: 1, opacity: 0.28, label: '', 'target-arrow-shape': 'none', 'curve-style': 'haystack', 'line-style': 'solid' } },
+    { selector: 'edge.dense.focus', style: { width: 2.5, opacity: 1, label: 'data(label)', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'line-style': 'dashed' } },
     { selector: 'edge.broken', style: { 'line-color': c.broken, 'target-arrow-color': c.broken, color: c.broken, 'font-weight': 'bold' } },
+    { selector: 'edge.dense.broken', style: { width: 2.5, opacity: 1, label: 'data(label)', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
     {
       selector: 'edge.route',
       style: { 'line-color': c.route, width: 2.5, 'target-arrow-shape': 'triangle', 'target-arrow-color': c.route, 'curve-style': 'unbundled-bezier', 'control-point-distances': [50], 'control-point-weights': [0.5] },
