@@ -40,6 +40,29 @@ function serve() {
   });
 }
 
+/** Records the time between animation frames in the page (how smooth it stays). */
+function startFrames(page) {
+  return page.evaluate(() => {
+    const w = window;
+    w.__frames = [];
+    let last = performance.now();
+    const tick = (t) => {
+      w.__frames.push(t - last);
+      last = t;
+      if (w.__framesOn) requestAnimationFrame(tick);
+    };
+    w.__framesOn = true;
+    requestAnimationFrame(tick);
+  });
+}
+
+function stopFrames(page) {
+  return page.evaluate(() => {
+    window.__framesOn = false;
+    return window.__frames.slice(1);
+  });
+}
+
 async function showLab(page, lab) {
   await page.getByTestId(`running-${lab}`).waitFor({ timeout: 30_000 });
   await page.getByTestId(`running-${lab}`).getByRole('button', { name: 'Show', exact: true }).click();
@@ -100,18 +123,7 @@ try {
   await page.waitForFunction(() => /[#$]\s*$/.test(document.querySelector('[data-testid="terminal-1"] .xterm-rows')?.textContent ?? ''), null, { timeout: 20_000 });
   await term.locator('.xterm').click();
   // Frame gaps and input latency while the flood renders.
-  await page.evaluate(() => {
-    const w = window;
-    w.__frames = [];
-    let last = performance.now();
-    const tick = (t) => {
-      w.__frames.push(t - last);
-      last = t;
-      if (w.__framesOn) requestAnimationFrame(tick);
-    };
-    w.__framesOn = true;
-    requestAnimationFrame(tick);
-  });
+  await startFrames(page);
   await page.keyboard.type(`yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklm | head -c ${TEN_MB}; echo; echo END-$((6*7))`);
   const t0 = now();
   await page.keyboard.press('Enter');
@@ -125,10 +137,7 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   const flood = now() - t0;
-  const frames = await page.evaluate(() => {
-    window.__framesOn = false;
-    return window.__frames.slice(1);
-  });
+  const frames = await stopFrames(page);
   console.log('\n(c) 10 MB of terminal output (`yes … | head -c 10000000` on host2), through engine → WebSocket → xterm.js');
   row('time to render all of it', s(flood));
   row('throughput', `${(TEN_MB / 1e6 / (flood / 1000)).toFixed(1)} MB/s`);
@@ -181,18 +190,7 @@ try {
   const box = await page.getByTestId('topology-canvas').boundingBox();
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
-  await page.evaluate(() => {
-    const w = window;
-    w.__frames = [];
-    let last = performance.now();
-    const tick = (t) => {
-      w.__frames.push(t - last);
-      last = t;
-      if (w.__framesOn) requestAnimationFrame(tick);
-    };
-    w.__framesOn = true;
-    requestAnimationFrame(tick);
-  });
+  await startFrames(page);
   await page.mouse.move(cx, cy);
   await page.mouse.down();
   for (let i = 0; i < 120; i++) {
@@ -204,10 +202,7 @@ try {
     await page.mouse.wheel(0, i < 10 ? -120 : 120);
     await new Promise((r) => setTimeout(r, 30));
   }
-  const panFrames = await page.evaluate(() => {
-    window.__framesOn = false;
-    return window.__frames.slice(1);
-  });
+  const panFrames = await stopFrames(page);
   console.log(`\n(b) a 20-host × 10-pod vxlan lab (${counts.trim()}; lab up in ${s(upTime)})`);
   row('Show → diagram drawn (incl. the first observation of 20 hosts)', ms(shown));
   row('snapshot → Cytoscape elements (layout + sync)', ms(sync));
@@ -218,8 +213,8 @@ try {
 } finally {
   await context.close().catch(() => undefined);
   rmSync(profile, { recursive: true, force: true });
-  server.stop();
   await engine.down(SMALL);
   await engine.down(BIG);
+  server.stop();
   await engine.dispose();
 }

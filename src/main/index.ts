@@ -3,8 +3,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, ipcMain, Menu, session, type BrowserWindow } from 'electron';
+import type { LabFile } from '../shared/ipc';
 import { createClientApi } from './api/client-api';
 import { buildAppMenu } from './app-menu';
+import { chooseLabFile } from './choose-lab-file';
 import { createEngine } from './engine/index';
 import { bindRendererApi, type RendererBinding } from './ipc/register-ipc';
 import { restrictPermissions } from './permissions';
@@ -44,7 +46,14 @@ if (!app.requestSingleInstanceLock()) {
       (events) => createClientApi({ engine, resourcesDir, events, info: { transport: 'electron', version: app.getVersion() } }),
       appUrl,
     );
-    Menu.setApplicationMenu(buildAppMenu((command) => binding?.current().events.emit('menu:command', { command })));
+    Menu.setApplicationMenu(
+      buildAppMenu((command) => {
+        const emit = (file?: LabFile) => binding?.current().events.emit('menu:command', { command, ...(file ? { file } : {}) });
+        // A page cannot open its file chooser from a menu (no user gesture there): the native dialog does it.
+        if (command === 'open-lab-file') void chooseLabFile(window).then((file) => file && emit(file));
+        else emit();
+      }),
+    );
     app.on('second-instance', () => {
       if (window?.isMinimized()) window.restore();
       window?.focus();

@@ -66,6 +66,12 @@ export interface InvokeMap {
   'terminal:record': { request: { id: string; on: boolean }; response: TerminalRecording | null };
 }
 
+/** A lab file the user picked: its name and text. */
+export interface LabFile {
+  name: string;
+  text: string;
+}
+
 export type MenuCommand = 'open-lab-file' | 'ping' | 'new-terminal' | 'fit-topology';
 
 export interface EventMap {
@@ -75,7 +81,8 @@ export interface EventMap {
   'topology:error': { lab: string; message: string };
   'terminal:data': { id: string; data: string };
   'terminal:exit': { id: string; code: number | null };
-  'menu:command': { command: MenuCommand };
+  /** An app-menu item; "Open Lab File…" in the desktop app carries the file the user chose in the native dialog. */
+  'menu:command': { command: MenuCommand; file?: LabFile };
 }
 
 export type InvokeChannel = keyof InvokeMap;

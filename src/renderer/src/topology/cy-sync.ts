@@ -10,41 +10,55 @@ export interface SyncResult {
   removed: number;
 }
 
+const signature = (label: string, classes: string[], sel: unknown, size: string) => `${label}|${classes.join(' ')}|${JSON.stringify(sel)}|${size}`;
+
 export function syncElements(cy: cytoscape.Core, g: TopologyGraph, boxes: ReadonlyMap<string, Box>): SyncResult {
   const wanted = new Set([...g.nodes.map((n) => n.id), ...g.edges.map((e) => e.id)]);
-  let added = 0;
+  // New elements go in with one add() (much faster than one by one); parents before children, nodes before edges.
+  const fresh: cytoscape.ElementDefinition[] = [];
   let removed = 0;
   cy.batch(() => {
     const gone = cy.elements().filter((el) => !wanted.has(el.id()));
     removed = gone.length;
     cy.remove(gone);
-    // Parents before children, nodes before edges.
     const nodes = [...g.nodes].sort((a, b) => Number(!!a.parent) - Number(!!b.parent));
     for (const n of nodes) {
       const box = boxes.get(n.id);
-      const data = { id: n.id, label: n.label, kind: n.kind, sel: n.sel, ...(n.parent ? { parent: n.parent } : {}), ...(box ? { w: box.w, h: box.h } : {}) };
+      const sig = signature(n.label, n.classes, n.sel, box ? `${box.w}x${box.h}` : '');
+      const data = { id: n.id, label: n.label, kind: n.kind, sel: n.sel, sig, ...(n.parent ? { parent: n.parent } : {}), ...(box ? { w: box.w, h: box.h } : {}) };
+      const position = box && n.kind !== 'host' ? { x: box.x, y: box.y } : undefined;
       const el = cy.getElementById(n.id);
       if (el.nonempty() && el.data('parent') === n.parent) {
-        el.data(data);
-        el.classes(n.classes);
-        if (box && n.kind !== 'host') el.position({ x: box.x, y: box.y });
-      } else {
-        if (el.nonempty()) cy.remove(el);
-        cy.add({ group: 'nodes', data, classes: n.classes, ...(box && n.kind !== 'host' ? { position: { x: box.x, y: box.y } } : {}) });
-        added++;
+        // Unchanged elements are left alone: no restyle for most of a live update.
+        if (el.data('sig') !== sig) {
+          el.data(data);
+          el.classes(n.classes);
+        }
+        if (position) {
+          const p = el.position();
+          if (p.x !== position.x || p.y !== position.y) el.position(position);
+        }
+        continue;
       }
+      if (el.nonempty()) {
+        cy.remove(el);
+        removed++;
+      }
+      fresh.push({ group: 'nodes', data, classes: n.classes, ...(position ? { position } : {}) });
     }
     for (const e of g.edges) {
-      const data = { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, sel: e.sel };
+      const sig = signature(e.label, e.classes, e.sel, '');
       const el = cy.getElementById(e.id);
       if (el.nonempty()) {
-        el.data({ label: e.label, sel: e.sel });
-        el.classes(e.classes);
+        if (el.data('sig') !== sig) {
+          el.data({ label: e.label, sel: e.sel, sig });
+          el.classes(e.classes);
+        }
       } else {
-        cy.add({ group: 'edges', data, classes: e.classes });
-        added++;
+        fresh.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, sel: e.sel, sig }, classes: e.classes });
       }
     }
+    if (fresh.length) cy.add(fresh);
   });
-  return { added, removed };
+  return { added: fresh.length, removed };
 }
