@@ -2,7 +2,7 @@
 // adds what came, updates data, classes and positions of what stayed — in
 // one batch, so a live update is one redraw and the viewport does not move.
 import type cytoscape from 'cytoscape';
-import type { Box } from './topology-layout';
+import { edgeBend, type Box } from './topology-layout';
 import type { TopologyGraph } from './topology-graph';
 
 export interface SyncResult {
@@ -47,15 +47,16 @@ export function syncElements(cy: cytoscape.Core, g: TopologyGraph, boxes: Readon
       fresh.push({ group: 'nodes', data, classes: n.classes, ...(position ? { position } : {}) });
     }
     for (const e of g.edges) {
-      const sig = signature(e.label, e.classes, e.sel, '');
+      const bend = Math.round(edgeBend(boxes.get(e.source), boxes.get(e.target)));
+      const sig = signature(e.label, e.classes, e.sel, String(bend));
       const el = cy.getElementById(e.id);
       if (el.nonempty()) {
         if (el.data('sig') !== sig) {
-          el.data({ label: e.label, sel: e.sel, sig });
+          el.data({ label: e.label, sel: e.sel, sig, bend });
           el.classes(e.classes);
         }
       } else {
-        fresh.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, sel: e.sel, sig }, classes: e.classes });
+        fresh.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, sel: e.sel, sig, bend }, classes: e.classes });
       }
     }
     if (fresh.length) cy.add(fresh);

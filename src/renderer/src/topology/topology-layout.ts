@@ -132,3 +132,13 @@ export function layoutTopology(g: TopologyGraph): Map<string, Box> {
   }
   return out;
 }
+
+/**
+ * How far an overlay link bows out of the straight line: a little between
+ * neighbours, more the farther apart its ends are, so that a link between
+ * two distant hosts arcs clear of the hosts in between.
+ */
+export function edgeBend(a: Box | undefined, b: Box | undefined): number {
+  if (!a || !b) return 40;
+  return Math.min(260, 36 + 0.14 * Math.hypot(b.x - a.x, b.y - a.y) * (Math.abs(b.y - a.y) < 1 ? 1 : 0.3));
+}

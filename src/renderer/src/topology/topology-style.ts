@@ -48,6 +48,9 @@ export function readTopologyColors(el: Element): TopologyColors {
   return out;
 }
 
+/** Per-edge bow (data `bend`, from the layout), as a style mapper. */
+const bendBy = (sign: number) => ((ele: cytoscape.EdgeSingular) => [sign * Number(ele.data('bend') ?? 40)]) as unknown as number[];
+
 export function topologyStyle(c: TopologyColors): cytoscape.StylesheetJson {
   const font = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   return [
@@ -127,7 +130,7 @@ export function topologyStyle(c: TopologyColors): cytoscape.StylesheetJson {
         'target-arrow-shape': 'triangle',
         'target-arrow-color': c.tunnel,
         'curve-style': 'unbundled-bezier',
-        'control-point-distances': [-36],
+        'control-point-distances': bendBy(-1),
         'control-point-weights': [0.5],
       },
     },
@@ -137,7 +140,7 @@ export function topologyStyle(c: TopologyColors): cytoscape.StylesheetJson {
     { selector: 'edge.dense.broken', style: { width: 2.5, opacity: 1, label: 'data(label)', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
     {
       selector: 'edge.route',
-      style: { 'line-color': c.route, width: 2.5, 'target-arrow-shape': 'triangle', 'target-arrow-color': c.route, 'curve-style': 'unbundled-bezier', 'control-point-distances': [50], 'control-point-weights': [0.5] },
+      style: { 'line-color': c.route, width: 2.5, 'target-arrow-shape': 'triangle', 'target-arrow-color': c.route, 'curve-style': 'unbundled-bezier', 'control-point-distances': bendBy(1), 'control-point-weights': [0.5] },
     },
     { selector: 'edge.port-edge', style: { 'line-color': c.port, 'line-style': 'dotted', width: 2, 'target-arrow-shape': 'triangle', 'target-arrow-color': c.port } },
     { selector: ':selected', style: { 'border-color': c.selected, 'border-width': 3, 'line-color': c.selected, 'target-arrow-color': c.selected } },
