@@ -24,10 +24,6 @@ export class EventQueue {
     for (const { event, payload } of waiting) this.deliver(event, payload as EventMap[EventName]);
   }
 
-  get isReady(): boolean {
-    return this.queue === null && !this.closed;
-  }
-
   /** Nothing is delivered any more (the window or socket is gone). */
   close(): void {
     this.closed = true;

@@ -85,10 +85,6 @@ export class TerminalRegistry {
     this.sessions.clear();
   }
 
-  get size(): number {
-    return this.sessions.size;
-  }
-
   private get(id: string): TerminalSession {
     const s = this.sessions.get(id);
     if (!s) throw new PodnetError(ERROR_CODES.USAGE, `no terminal session ${id} (it has ended)`, { hint: 'open a new terminal' });

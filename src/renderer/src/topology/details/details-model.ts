@@ -27,12 +27,6 @@ export interface DetailsModel {
   terminal: string | null;
 }
 
-export function formatRoute(r: Route): string {
-  return [r.dst, r.gateway && `via ${r.gateway}`, r.dev && `dev ${r.dev}`, r.protocol && r.protocol !== 'boot' && `proto ${r.protocol}`, r.scope && r.scope !== 'global' && `scope ${r.scope}`, r.prefsrc && `src ${r.prefsrc}`, ...r.flags]
-    .filter(Boolean)
-    .join(' ');
-}
-
 const addrs = (i: Iface) => i.addresses.map((a) => `${a.address}/${a.prefixLen}`).join(', ');
 
 export const interfacesTable = (ifaces: Iface[]): Table => ({
