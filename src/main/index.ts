@@ -6,6 +6,7 @@ import { app, ipcMain, Menu, session, type BrowserWindow } from 'electron';
 import type { LabFile } from '../shared/ipc';
 import { createClientApi } from './api/client-api';
 import { buildAppMenu } from './app-menu';
+import { askAboutRunningLabs } from './ask-about-running-labs';
 import { chooseLabFile } from './choose-lab-file';
 import { createEngine } from './engine/index';
 import { bindRendererApi, type RendererBinding } from './ipc/register-ipc';
@@ -34,7 +35,7 @@ if (!app.requestSingleInstanceLock()) {
     const guard = installQuitGuard({
       app,
       engine,
-      window: () => window,
+      ask: (labs, building) => askAboutRunningLabs(window, labs, building),
       building: () => binding?.current().launching ?? 0,
       cancelBuilds: () => binding?.current().cancelLaunches(),
     });

@@ -57,6 +57,7 @@ await describeInBrowser('the app in Chromium (podnet serve, real Docker)', () =>
   let browser: Browser;
   let page: Page;
   let engine: Engine;
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -65,7 +66,10 @@ await describeInBrowser('the app in Chromium (podnet serve, real Docker)', () =>
     served = await startServe();
     browser = await launchChromium();
     page = await browser.context.newPage();
-    page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
   });
 
   afterAll(async () => {
@@ -165,5 +169,10 @@ await describeInBrowser('the app in Chromium (podnet serve, real Docker)', () =>
     const left = await new Docker().listContainers({ all: true, filters: { label: [`podnet.lab=${LAB}`] } });
     expect(left.map((c) => c.Names[0])).toEqual([]);
     expect(await page.getByTestId('outline').count()).toBe(0);
+  });
+
+  it('ran without a script error or a Content-Security-Policy violation in the page', () => {
+    // The only console errors allowed are the refused requests of the first test (403 without the token).
+    expect(consoleErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
   });
 });
