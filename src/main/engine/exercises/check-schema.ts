@@ -58,6 +58,8 @@ export interface CheckIssue {
   path: (string | number)[];
   message: string;
   hint?: string;
+  /** Point at the key rather than its value. */
+  atKey?: boolean;
 }
 
 function drop<T extends object>(o: T): T {
@@ -87,7 +89,7 @@ export function parseChecks(input: unknown): { checks: CheckSpec[]; issues: Chec
     const kind = keys[0] as keyof typeof schemas;
     const schema = schemas[kind];
     if (!schema) {
-      issues.push({ path: [...at, kind], message: `unknown check kind "${kind}"`, hint: `kinds: ${CHECK_KINDS.join(', ')}` });
+      issues.push({ path: [...at, kind], atKey: true, message: `unknown check kind "${kind}"`, hint: `kinds: ${CHECK_KINDS.join(', ')}` });
       return;
     }
     const parsed = schema.safeParse((item as Record<string, unknown>)[kind]);

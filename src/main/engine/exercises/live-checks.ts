@@ -26,7 +26,7 @@ export function packetMatches(p: CapturedPacket, m: PacketMatch | undefined): bo
 export function describePacket(p: CapturedPacket): string {
   const o = p.outer;
   const inner = p.vxlan ? ` [inside: ${p.vxlan.inner.src} → ${p.vxlan.inner.dst} ${p.vxlan.inner.protocol} ${p.vxlan.inner.info}]` : '';
-  return `${o.src} → ${o.dst} ${p.vxlan ? 'udp/vxlan' : o.protocol}${p.vxlan ? '' : ` ${o.info}`}${inner}`;
+  return `${o.src} → ${o.dst} ${p.vxlan ? 'udp/vxlan' : o.protocol}${p.vxlan || !o.info ? '' : ` ${o.info}`}${inner}`;
 }
 
 const firstLines = (text: string, n = 3) => {

@@ -43,28 +43,33 @@ function report(ctx: Ctx, line: number, column: number, field: string, message: 
 const startOf = (n: { position?: { start: { line: number; column: number } } }) => n.position?.start ?? { line: 1, column: 1 };
 const slice = (ctx: Ctx, first: RootContent, last: RootContent) => ctx.text.slice(first.position!.start.offset, last.position!.end.offset).trim();
 
-function parseFrontMatter(ctx: Ctx, tree: Root): FrontMatter | null {
+/** The front matter, and where each of its fields is (file line and column). */
+function parseFrontMatter(ctx: Ctx, tree: Root): { meta: FrontMatter | null; at(field: string): { line: number; column: number } } {
   const node = tree.children[0];
   if (node?.type !== 'yaml') {
     report(ctx, 1, 1, '(front matter)', 'an exercise starts with front matter', 'put ---, then id, title, lab and minutes, then --- at the top');
-    return null;
+    return { meta: null, at: () => ({ line: 1, column: 1 }) };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(node.value, { lineCounter });
   const base = startOf(node).line; // the opening --- line
+  const locator = createSourceLocator(doc, lineCounter);
+  const at = (path: (string | number)[], key = false) => {
+    const p = locator.locate(path, { key });
+    return { line: base + p.line, column: p.column };
+  };
   if (doc.errors.length) {
     for (const e of doc.errors) report(ctx, base + (e.linePos?.[0].line ?? 1), e.linePos?.[0].col ?? 1, '(front matter)', `YAML syntax error: ${e.message.split('\n')[0]}`);
-    return null;
+    return { meta: null, at: (f) => at([f]) };
   }
   const parsed = frontMatterSchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
-  const locator = createSourceLocator(doc, lineCounter);
+  if (parsed.success) return { meta: parsed.data, at: (f) => at([f]) };
   for (const issue of parsed.error.issues) {
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
-    const at = locator.locate(path, { key: issue.code === 'unrecognized_keys' });
-    report(ctx, base + at.line, at.column, fieldName(path), issue.message.replace(/^Invalid input: /, ''), 'front matter needs id, title, lab, minutes');
+    const p = at(path, issue.code === 'unrecognized_keys');
+    report(ctx, p.line, p.column, fieldName(path), issue.message.replace(/^Invalid input: /, ''), 'front matter needs id, title, lab, minutes');
   }
-  return null;
+  return { meta: null, at: (f) => at([f]) };
 }
 
 function commandBlock(ctx: Ctx, node: Code, step: number): CommandBlock | null {
@@ -92,6 +97,7 @@ function commandBlock(ctx: Ctx, node: Code, step: number): CommandBlock | null {
   return { type: 'commands', role, target, commands, expectFailure: flags.includes('fails'), waits: flags.includes('waits') };
 }
 
+/** The checks of a block (a block whose checks are all wrong still counts as the step's check block). */
 function checkBlock(ctx: Ctx, node: Code, step: number): CheckSpec[] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(node.value, { lineCounter });
@@ -104,7 +110,7 @@ function checkBlock(ctx: Ctx, node: Code, step: number): CheckSpec[] {
   const locator = createSourceLocator(doc, lineCounter);
   const { checks, issues } = parseChecks(doc.toJS());
   for (const issue of issues) {
-    const at = locator.locate(issue.path);
+    const at = locator.locate(issue.path, { key: issue.atKey ?? false });
     report(ctx, base + at.line, at.column, `${field} ${fieldName(issue.path)}`, issue.message, issue.hint);
   }
   checks.forEach((c) => {
@@ -129,6 +135,7 @@ function parseStep(ctx: Ctx, heading: Heading, nodes: RootContent[], number: num
   const blocks: StepBlock[] = [];
   const hints: string[] = [];
   const checks: CheckSpec[] = [];
+  let checkBlocks = 0;
   let prose: RootContent[] = [];
   const flushProse = () => {
     if (prose.length) blocks.push({ type: 'prose', markdown: slice(ctx, prose[0]!, prose[prose.length - 1]!) });
@@ -140,6 +147,7 @@ function parseStep(ctx: Ctx, heading: Heading, nodes: RootContent[], number: num
       const block = commandBlock(ctx, node, number);
       if (block) blocks.push(block);
     } else if (node.type === 'code' && node.lang === 'check') {
+      checkBlocks++;
       checks.push(...checkBlock(ctx, node, number));
     } else if (node.type === 'blockquote') {
       hints.push(hintText(ctx, node));
@@ -149,7 +157,7 @@ function parseStep(ctx: Ctx, heading: Heading, nodes: RootContent[], number: num
   }
   flushProse();
   const at = startOf(heading);
-  if (checks.length === 0) report(ctx, at.line, at.column, `step ${number}`, 'a step needs a ```check block', 'every step is checked against the real state of the lab');
+  if (checkBlocks === 0) report(ctx, at.line, at.column, `step ${number}`, 'a step needs a ```check block', 'every step is checked against the real state of the lab');
   return {
     number,
     title: toString(heading).trim(),
@@ -168,11 +176,11 @@ function parseStep(ctx: Ctx, heading: Heading, nodes: RootContent[], number: num
 export function parseExercise(text: string, file: string, number: number, labSpec: (lab: string) => LabSpec | undefined): Exercise {
   const ctx: Ctx = { file, text, spec: null, diagnostics: [] };
   const tree = fromMarkdown(text, { extensions: [frontmatter(['yaml'])], mdastExtensions: [frontmatterFromMarkdown(['yaml'])] });
-  const meta = parseFrontMatter(ctx, tree);
+  const { meta, at } = parseFrontMatter(ctx, tree);
   if (meta) {
     const spec = labSpec(meta.lab);
     if (spec) ctx.spec = spec;
-    else report(ctx, 2, 1, 'lab', `there is no built-in lab named "${meta.lab}"`, 'use the name of a lab in resources/labs');
+    else report(ctx, at('lab').line, at('lab').column, 'lab', `there is no built-in lab named "${meta.lab}"`, 'use the name of a lab in resources/labs');
   }
 
   const body = tree.children.filter((n) => n.type !== 'yaml');
