@@ -1,5 +1,6 @@
 // Capture (engine and `podnet capture`), the saved .pcap, and the packet
 // path, on a real flannel VXLAN lab and a masquerade lab.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,10 @@ await describeWithDocker('packet capture and the packet path', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`wrote 4 packets to ${file}`);
     expect(r.stdout).toMatch(/VNI 1 \[10\.2\.1\.2 → 10\.2\.3\.10 icmp echo request/);
+
+    // libpcap itself reads it (what Wireshark uses), where tcpdump is installed on this machine (CI installs it).
+    const host = spawnSync('tcpdump', ['-nr', file], { encoding: 'utf8' });
+    if (!host.error) expect(host.stdout.match(/IP 10\.2\.\d+\.\d+ > 10\.2\.\d+\.\d+: ICMP echo/g)).toHaveLength(4);
 
     const bytes = readFileSync(file);
     expect(bytes.readUInt32LE(0)).toBe(PCAP_MAGIC_NANOS);

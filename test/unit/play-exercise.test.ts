@@ -94,7 +94,7 @@ describe('playing an exercise', () => {
     expect(step2!.ok).toBe(false);
     expect(step2!.commands[0]).toMatchObject({ role: 'solution', code: 2, ok: false, output: 'RTNETLINK answers: No such process' });
     expect(step2!.commands[1]).toMatchObject({ role: 'try', code: 2, ok: true });
-    expect(step2!.problem).toMatch(/`ip route del 10.2.3.0\/24` on host1 exited 2; the check failed after the solution: host1 has no route 10.2.3.0\/24 — found 10.2.3.0\/24/);
+    expect(step2!.problem).toMatch(/`ip route del 10.2.3.0\/24` on host1 exited 2; the check failed after the solution: host1 has no route 10.2.3.0\/24 — 10.2.3.0\/24/);
   });
 
   it('runs `waits` commands (tcpdump) alongside the next ones, stopped by a deadline like Ctrl-C', async () => {

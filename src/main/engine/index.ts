@@ -12,6 +12,7 @@ import { startCaptureSession, type CaptureSession } from './capture/capture-sess
 import { DockerDriver } from './drivers/docker/docker-driver';
 import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
 import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
+import { spawnOverExec } from './drivers/spawn-wrapper';
 import { PodnetError } from './errors';
 import { createExerciseApi, type ExerciseApi } from './exercises/exercise-service';
 import { INTERNET_NODE } from './plan/internet-node';
@@ -125,7 +126,10 @@ export function createEngine(options: EngineOptions): Engine {
       count: request.count ?? null,
       ...(listener ? { listener } : {}),
       vxlanPorts: vxlanPortsOf(spec),
-      spawn: (argv, o) => driver.spawn(lab, target.host, inTarget(driver, target, argv), o),
+      spawn: async (argv, o) => {
+        const here = inTarget(driver, target, argv);
+        return driver.spawn ? driver.spawn(lab, target.host, here, o) : spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o);
+      },
     });
     captures.add(session);
     void session.done.finally(() => captures.delete(session));

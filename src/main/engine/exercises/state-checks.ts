@@ -23,7 +23,7 @@ function result(c: StateCheck, ok: boolean, found: string): CheckResult {
 /** Present: passes when one matches. Absent: passes when none does. */
 function presence(c: StateCheck, matches: string[], others: string): CheckResult {
   if (c.expect === 'present') return result(c, matches.length > 0, others);
-  return result(c, matches.length === 0, `found ${matches.join('; ')}`);
+  return result(c, matches.length === 0, matches.join('; '));
 }
 
 function ifaceMismatches(i: Iface, a: InterfaceAttrs): string[] {
