@@ -27,7 +27,6 @@ export interface PathProbeDeps {
   capture(node: string, filter: string): Promise<CaptureSession>;
   /** Pings once or twice with the given payload pattern (hex). */
   ping(pattern: string): Promise<PingResult>;
-  signal?: AbortSignal;
 }
 
 /** Lets the last packets reach every capture before it stops. */
@@ -40,15 +39,15 @@ export function pathFilter(vxlanPorts: readonly number[]): string {
 export async function probePath(deps: PathProbeDeps): Promise<PacketPath> {
   const filter = pathFilter(deps.vxlanPorts);
   const started = await Promise.allSettled(deps.nodes.map((n) => deps.capture(n.node, filter)));
-  const sessions = started.map((s, i) => ({ node: deps.nodes[i]!, session: s.status === 'fulfilled' ? s.value : null }));
+  // A namespace that vanished since the snapshot (a learner deleted it) is simply not observed.
+  const sessions = started.flatMap((s, i) => (s.status === 'fulfilled' ? [{ node: deps.nodes[i]!, session: s.value }] : []));
   try {
-    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (sessions.length === 0) throw (started[0] as PromiseRejectedResult | undefined)?.reason ?? new Error('nothing to capture on');
     const pattern = randomBytes(8);
     const ping = await deps.ping(pattern.toString('hex'));
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    await Promise.all(sessions.map((s) => s.session!.stop()));
-    const captures: NodeCapture[] = sessions.map(({ node, session }) => ({ node: node.node, ifaces: node.ifaces, ...session!.records() }));
+    await Promise.all(sessions.map((s) => s.session.stop()));
+    const captures: NodeCapture[] = sessions.map(({ node, session }) => ({ node: node.node, ifaces: node.ifaces, ...session.records() }));
     const { sightings, errors } = collectSightings(captures, pattern, ping.destination, deps.vxlanPorts);
     return derivePath({
       lab: deps.lab,
@@ -59,12 +58,12 @@ export async function probePath(deps: PathProbeDeps): Promise<PacketPath> {
       sourceNode: deps.from,
       destinationNodes: nodesWithAddress(deps.snapshot, ping.destination),
       ok: ping.ok,
-      observed: deps.nodes.map((n) => n.node),
+      observed: sessions.map((s) => s.node.node),
       sightings,
       errors,
       snapshot: deps.snapshot,
     });
   } finally {
-    await Promise.all(sessions.map((s) => s.session?.stop().catch(() => undefined)));
+    await Promise.all(sessions.map((s) => s.session.stop().catch(() => undefined)));
   }
 }
