@@ -14,6 +14,20 @@ export interface ExecOptions {
   onStderr?(chunk: Buffer): void;
 }
 
+/** `spawn`: raw output as it arrives, nothing buffered (captures stream pcap bytes this way). */
+export interface SpawnOptions {
+  onStdout(chunk: Buffer): void;
+  onStderr?(chunk: Buffer): void;
+}
+
+/** A process started by `spawn`: runs until it ends by itself or is signalled. */
+export interface SpawnedProcess {
+  /** The exit code, once the process has ended and all its output was delivered. */
+  readonly exited: Promise<number>;
+  /** Signals the process where it runs (no-op once it has ended). */
+  kill(signal?: 'INT' | 'TERM' | 'KILL'): Promise<void>;
+}
+
 export interface ShellOptions {
   cols: number;
   rows: number;
@@ -82,6 +96,11 @@ export interface HostDriver {
   /** The spec a running lab was built from. */
   labSpec(lab: string): Promise<LabSpec | null>;
   exec(lab: string, host: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts a long-running argv (e.g. tcpdump) with byte-safe streamed output and a way to stop it.
+   * Optional: without it the engine runs `spawnOverExec` (spawn-wrapper.ts) over `exec`.
+   */
+  spawn?(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess>;
   /** A warm channel for quick scripts (observation): no per-call start-up cost. */
   channel(lab: string, host: string): ScriptChannel;
   observeScope(lab: string, host: string): ObserveScope;
