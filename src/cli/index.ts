@@ -135,6 +135,12 @@ program
   .description('remove what killed or crashed runs left behind (found by label)')
   .action(async () => (await import('./commands/gc')).gcCommand());
 
+program
+  .command('serve')
+  .description('browser mode: the app at http://127.0.0.1:<port>/?token=… (this machine only; the token is the key)')
+  .option('-p, --port <n>', 'port on 127.0.0.1 (0: any free port)', '7474')
+  .action(async (flags) => (await import('./commands/serve')).serveCommand(flags));
+
 const image = program.command('image').description('the node image every lab host runs');
 image
   .command('build')

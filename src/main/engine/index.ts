@@ -63,7 +63,8 @@ export interface Engine extends ExerciseApi {
   startCapture(lab: string, request: CaptureRequest, listener?: CaptureListener): Promise<CaptureSession>;
   /** Pings `from` → `to` while capturing in every namespace of the lab: the hops the packet really took. */
   packetPath(lab: string, from: string, to: string, opts?: { signal?: AbortSignal }): Promise<PacketPath>;
-  shell(lab: string, target: string, size: { cols: number; rows: number }): Promise<ShellStream>;
+  /** A terminal on a target: a login shell, or `opts.argv` (e.g. a ping) in its place. */
+  shell(lab: string, target: string, size: { cols: number; rows: number }, opts?: { argv?: string[] }): Promise<ShellStream>;
   watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
   gc(): Promise<{ removed: string[]; kept: string[] }>;
   buildImage(opts: { method?: ImageMethod; onLine(line: string): void; signal?: AbortSignal }): Promise<string>;
@@ -238,10 +239,10 @@ export function createEngine(options: EngineOptions): Engine {
       });
     },
 
-    async shell(lab, targetText, size) {
+    async shell(lab, targetText, size, opts = {}) {
       const { driver, target } = await resolveTarget(lab, targetText);
       const label = formatTarget(target);
-      const argv = inTarget(driver, target, ['bash', '--login']);
+      const argv = inTarget(driver, target, opts.argv && opts.argv.length > 0 ? opts.argv : ['bash', '--login']);
       return driver.shell(lab, target.host, argv, { ...size, env: { PODNET_TARGET: label, PS1: `[${label}] \\w\\$ ` } });
     },
 
