@@ -243,7 +243,9 @@ export function createEngine(options: EngineOptions): Engine {
       const { driver, target } = await resolveTarget(lab, targetText);
       const label = formatTarget(target);
       const argv = inTarget(driver, target, opts.argv && opts.argv.length > 0 ? opts.argv : ['bash', '--login']);
-      return driver.shell(lab, target.host, argv, { ...size, env: { PODNET_TARGET: label, PS1: `[${label}] \\w\\$ ` } });
+      // Debian's stock prompt shows $debian_chroot in front: "(pod b)root@host2:/#" tells a pod's shell from its host's.
+      const env: Record<string, string> = { PODNET_TARGET: label, ...(target.pod ? { debian_chroot: `pod ${target.pod}` } : {}) };
+      return driver.shell(lab, target.host, argv, { ...size, env });
     },
 
     watch(lab, listener, onError) {
