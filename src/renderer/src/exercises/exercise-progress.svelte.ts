@@ -7,6 +7,11 @@ import { emptyProgress, emptyStep, parseProgress, serializeProgress, STORAGE_PRE
 const NONE: ExerciseProgress = Object.freeze({ lab: null, steps: Object.freeze({}) }) as ExerciseProgress;
 const NO_STEP: StepProgress = Object.freeze(emptyStep());
 
+function stepOf(p: ExerciseProgress, step: number): StepProgress {
+  if (!p.steps[step]) p.steps[step] = emptyStep();
+  return p.steps[step]!;
+}
+
 export class ExerciseProgressStore {
   private byId = $state<Record<string, ExerciseProgress>>({});
 
@@ -36,20 +41,20 @@ export class ExerciseProgressStore {
 
   record(id: string, results: readonly StepCheck[], at = new Date()): void {
     this.update(id, (p) => {
-      for (const r of results) p.steps[r.step] = withResult(p.steps[r.step] ?? emptyStep(), r, at);
+      for (const r of results) p.steps[r.step] = withResult($state.snapshot(p.steps[r.step]) ?? emptyStep(), r, at);
     });
   }
 
   showHint(id: string, step: number, total: number): void {
     this.update(id, (p) => {
-      const s = (p.steps[step] ??= emptyStep());
+      const s = stepOf(p, step);
       s.hints = Math.min(total, s.hints + 1);
     });
   }
 
   showSolution(id: string, step: number): void {
     this.update(id, (p) => {
-      (p.steps[step] ??= emptyStep()).solution = true;
+      stepOf(p, step).solution = true;
     });
   }
 
@@ -67,7 +72,9 @@ export class ExerciseProgressStore {
   }
 
   private update(id: string, change: (p: ExerciseProgress) => void): void {
-    const p = (this.byId[id] ??= emptyProgress());
+    // Assigned, then read back: changes go through the state proxy (and show).
+    if (!this.byId[id]) this.byId[id] = emptyProgress();
+    const p = this.byId[id]!;
     change(p);
     try {
       this.storage?.setItem(STORAGE_PREFIX + id, serializeProgress($state.snapshot(p) as ExerciseProgress));
