@@ -192,6 +192,24 @@ describe('ExercisesPanel', () => {
     expect(within(view).getByTestId('exercise-done')).toHaveTextContent('1 of 2 steps passed');
   });
 
+  it('fills in commands the lab could not fill before, after a check (a step built what they name)', async () => {
+    const t = setup({ labRunning: true });
+    let filled = false;
+    t.api.handle('exercises:get', ({ lab }) => (lab && filled ? exercise(lab) : exercise(null)));
+    t.api.handle('exercises:check', () => {
+      filled = true;
+      return [{ step: 1, title: 'Watch the encapsulation', passed: true, checks: [{ label: 'ping host1/a → host2/b gets replies', kind: 'ping', status: 'passed', found: null }] }];
+    });
+    const view = await openExercise(t);
+    await fireEvent.click(await within(view).findByRole('button', { name: 'Show the solution' }));
+    const solution = () => within(within(view).getByTestId('step-2')).getByTestId('run-command');
+    expect(solution()).toBeDisabled();
+    expect(solution()).toHaveAttribute('title', expect.stringMatching(/filled in from the running lab/));
+    await fireEvent.click(within(view).getByRole('button', { name: 'Check step 1' }));
+    await waitFor(() => expect(solution()).toBeEnabled());
+    expect(solution().getAttribute('aria-label')).toContain('ae:e9:ab:3c:f3:31');
+  });
+
   it('a check that cannot run (the lab is gone) says why at the step', async () => {
     const t = setup({ labRunning: true });
     t.api.handle('exercises:check', () => Promise.reject(apiError({ code: 'E_LAB_NOT_FOUND', message: 'no lab named "flannel-vxlan" is running' })));

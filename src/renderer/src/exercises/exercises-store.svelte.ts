@@ -12,6 +12,9 @@ export interface CheckFailure {
   error: ErrorInfo;
 }
 
+/** Commands still holding a {{placeholder}} the lab could not fill in yet. */
+const hasUnfilled = (e: Exercise | null) => !!e?.exerciseSteps.some((s) => s.blocks.some((b) => b.type === 'commands' && b.commands.some((c) => c.includes('{{'))));
+
 export class ExercisesStore {
   list = $state.raw<ExerciseSummary[]>([]);
   listError = $state<ErrorInfo | null>(null);
@@ -103,6 +106,8 @@ export class ExercisesStore {
         const results = await this.api.invoke('exercises:check', { id, lab: this.labFor(id), ...(step === undefined ? {} : { step }) });
         this.progress.record(id, results);
         if (this.checkFailure?.step === (step ?? null)) this.checkFailure = null;
+        // What a step built (a device, its MAC) can fill in the next steps' commands.
+        if (this.openId === id && hasUnfilled(this.exercise)) await this.refresh(true);
       } catch (err) {
         this.checkFailure = { step: step ?? null, error: errorInfo(err) };
       } finally {
