@@ -82,6 +82,14 @@ image
   .option('--offline', 'same as --method offline (debootstrap from this machine\'s Debian mirror, then docker import)')
   .action(async (flags) => (await import('./commands/image')).imageBuildCommand(flags));
 
+// Commands that may reach SSH machines take --accept-new-host-keys.
+for (const name of ['up', 'down', 'ls', 'inspect', 'exec', 'ping', 'gc']) {
+  program.commands.find((c) => c.name() === name)?.option('--accept-new-host-keys', 'trust SSH machines seen for the first time (their keys are remembered; a changed key is always refused)');
+}
+program.hook('preAction', (_program, command) => {
+  if (command.opts().acceptNewHostKeys) process.env.PODNET_ACCEPT_NEW_HOST_KEYS = '1';
+});
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

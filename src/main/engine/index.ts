@@ -1,14 +1,16 @@
 // The engine facade: everything the CLI, the Electron main process and the
 // browser-mode server do with labs goes through createEngine(). No Electron
 // import anywhere below this folder.
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { ERROR_CODES } from '../../shared/errors';
-import type { DriverKind, ExecResult, LabSummary } from '../../shared/lab';
+import type { ExecResult, LabSummary } from '../../shared/lab';
 import type { Snapshot } from '../../shared/snapshot';
-import { DockerDriver } from './drivers/docker/docker-driver';
+import { DriverSet } from './driver-set';
 import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
+import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
+import { defaultStateDir } from './registry/state-dir';
 import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
-import { PodnetError } from './errors';
+import { PodnetError, isPodnetError } from './errors';
 import { INTERNET_NODE } from './plan/internet-node';
 import { upLab, planFromSource, type PlannedLab, type UpOptions, type UpResult } from './lab-up';
 import type { LabSource } from './lab-source';
@@ -27,6 +29,12 @@ export interface EngineOptions {
   imageMethod?: ImageMethod;
   /** Shortest time between two reads of a watched lab. */
   watchIntervalMs?: number;
+  /** This user's Podnet state (lab registry, SSH known hosts); default $PODNET_STATE_DIR or ~/.local/state/podnet. */
+  stateDir?: string;
+  /** SSH host keys not seen before: accepted only with consent (default: refused). */
+  hostKeys?: HostKeyPolicy;
+  /** Where local labs keep their namespace files (default /run/podnet/local). */
+  localRoot?: string;
 }
 
 export interface PingResult extends PingSummary {
@@ -55,39 +63,21 @@ export interface Engine {
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const docker = options.docker ?? new Docker();
-  const drivers = new Map<DriverKind, HostDriver>();
+  const drivers = new DriverSet({
+    resourcesDir: options.resourcesDir,
+    stateDir: options.stateDir ?? defaultStateDir(),
+    hostKeys: options.hostKeys ?? { acceptNew: false },
+    ...(options.docker ? { docker: options.docker } : {}),
+    ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}),
+    ...(options.localRoot ? { localRoot: options.localRoot } : {}),
+  });
   const watchers = new Map<string, LabWatcher>();
   const building = new Set<string>();
 
-  const dockerDriver = (): HostDriver => {
-    let d = drivers.get('docker');
-    if (!d) {
-      d = new DockerDriver({ docker, resourcesDir: options.resourcesDir, ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}) });
-      drivers.set('docker', d);
-    }
-    return d;
-  };
-
-  const driverFor = (parsed: ParsedLab): HostDriver => {
-    if (parsed.spec.driver !== 'docker' || parsed.spec.engine) {
-      throw new PodnetError(ERROR_CODES.USAGE, `the ${parsed.spec.engine ? `remote engine ${parsed.spec.engine}` : `${parsed.spec.driver} driver`} is not available in this version`, {
-        hint: 'use the docker driver on the local engine',
-      });
-    }
-    return dockerDriver();
-  };
+  const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
 
   /** The driver that holds a running lab, and its summary. */
-  const locate = async (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => {
-    const driver = dockerDriver();
-    await driver.preflight();
-    const summary = (await driver.list()).find((l) => l.name === lab);
-    if (!summary) {
-      throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running`, { hint: 'see `podnet ls`, or start it with `podnet up <lab.yaml>`' });
-    }
-    return { driver, summary };
-  };
+  const locate = (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => drivers.locate(lab);
 
   const resolveTarget = async (lab: string, text: string): Promise<{ driver: HostDriver; target: Target; spec: LabSpec | null }> => {
     const target = parseTarget(text);
@@ -103,13 +93,24 @@ export function createEngine(options: EngineOptions): Engine {
   const engine: Engine = {
     plan: (source) => planFromSource(source, driverFor),
 
-    up: (source, opts) => upLab({ driverFor, building }, source, opts),
+    up: async (source, opts) => {
+      const parsed = await planFromSource(source, driverFor).then((p) => p.parsed);
+      // A name is one lab, whatever driver runs it.
+      const clash = (await drivers.list()).labs.find((l) => l.summary.name === parsed.spec.name && l.driver !== driverFor(parsed));
+      if (clash) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${clash.summary.driver} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
+      return upLab({ driverFor, building }, source, opts);
+    },
 
     async down(lab) {
-      const driver = dockerDriver();
-      await driver.preflight();
       watchers.get(lab)?.stop();
       watchers.delete(lab);
+      let driver: HostDriver;
+      try {
+        driver = (await locate(lab)).driver;
+      } catch (e) {
+        if (isPodnetError(e) && e.code === ERROR_CODES.LAB_NOT_FOUND) return [];
+        throw e;
+      }
       return driver.destroy(lab);
     },
 
@@ -120,9 +121,10 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async list() {
-      const driver = dockerDriver();
-      await driver.preflight();
-      return driver.list();
+      const { labs, unreachable } = await drivers.list();
+      // Where Docker is not installed, the labs of the other drivers are all there is.
+      if (labs.length === 0 && unreachable.length > 0 && !(await drivers.local().preflight().then(() => true, () => false))) throw unreachable[unreachable.length - 1];
+      return labs.map((l) => l.summary);
     },
 
     async labSpec(lab) {
@@ -183,7 +185,7 @@ export function createEngine(options: EngineOptions): Engine {
     watch(lab, listener, onError) {
       let watcher = watchers.get(lab);
       if (!watcher) {
-        watcher = new LabWatcher(dockerDriver(), lab, options.watchIntervalMs ?? 250);
+        watcher = new LabWatcher(async () => (await locate(lab)).driver, lab, options.watchIntervalMs ?? 250);
         watchers.set(lab, watcher);
       }
       const w = watcher;
@@ -195,27 +197,28 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async gc() {
-      const driver = dockerDriver();
-      await driver.preflight();
-      return driver.collectGarbage(building);
+      const { removed, kept } = await drivers.collectGarbage(building);
+      return { removed, kept };
     },
 
     async buildImage(opts) {
-      const driver = dockerDriver();
+      const driver = drivers.docker();
       await driver.preflight();
-      const method = await buildNodeImage(docker, { resourcesDir: options.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const method = await buildNodeImage(driver.client, { resourcesDir: options.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
       return method;
     },
 
     async dispose() {
       for (const w of watchers.values()) w.stop();
       watchers.clear();
-      for (const d of drivers.values()) await d.dispose();
+      await drivers.dispose();
     },
   };
   return engine;
 }
 
 export type { LabSource, PlannedLab, UpOptions, UpResult };
+export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
+export type { HostKeyInfo } from './drivers/ssh/host-key';
 export { PodnetError, isPodnetError, serializeError } from './errors';
 export { formatDiagnostic } from './spec/diagnostics';

@@ -13,7 +13,8 @@ import { planLab } from './plan/plan-lab';
 import { describeHostPlan, renderHostScript } from './plan/render-script';
 import type { LabPlan } from './plan/step';
 import { readinessProblems } from './ready-check';
-import { labSpecError, parseLab, type ParsedLab } from './spec/parse-lab';
+import { labSpecError, parseLab, reallocateLab, type ParsedLab } from './spec/parse-lab';
+import type { DiscoveredUnderlay } from './ipam/allocate';
 import { UpProgressTracker } from './up-progress';
 
 export interface UpOptions {
@@ -43,8 +44,11 @@ export interface UpDeps {
   building: Set<string>;
 }
 
-export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planContext'>): PlannedLab {
-  const plan = planLab(parsed.spec, parsed.allocation, driver.planContext);
+/** The plan for where the lab runs: the driver's names, and the underlay found on real machines. */
+export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planContext'>, discovered?: ReadonlyMap<string, DiscoveredUnderlay>): PlannedLab {
+  const ctx = driver.planContext;
+  if (ctx.names || discovered) parsed = reallocateLab(parsed, { ...(discovered ? { discovered } : {}), ...(ctx.names ? { linkName: ctx.names.link } : {}) });
+  const plan = planLab(parsed.spec, parsed.allocation, ctx);
   const underlayOf = (host: string) => (host === 'internet' ? parsed.allocation.internet?.underlayIp : parsed.allocation.hosts.find((h) => h.name === host)?.underlayIp);
   return {
     parsed,
@@ -74,7 +78,8 @@ export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {
   deps.building.add(name);
   try {
     parsed = checkUnderlayFree(parsed, text, file, await driver.takenSubnets());
-    return await build(driver, parsed, path, opts);
+    const discovered = driver.prepareHosts ? await driver.prepareHosts(parsed.spec, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onLog ? { onLog: opts.onLog } : {}) }) : undefined;
+    return await build(driver, planParsed(parsed, driver, discovered), path, opts);
   } finally {
     deps.building.delete(name);
   }
@@ -91,9 +96,8 @@ function checkUnderlayFree(parsed: ParsedLab, text: string, file: string, taken:
   return parseLab(text, file, { takenSubnets: taken });
 }
 
-async function build(driver: HostDriver, parsed: ParsedLab, path: string | null, opts: UpOptions): Promise<UpResult> {
-  const { spec, allocation } = parsed;
-  const planned = planParsed(parsed, driver);
+async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions): Promise<UpResult> {
+  const { spec, allocation } = planned.parsed;
   const tracker = new UpProgressTracker(planned.plan, (p) => opts.onProgress?.(p));
   tracker.start('image');
   const imageDetail = await driver.ensureReady((line) => opts.onLog?.(line), opts.signal);

@@ -3,7 +3,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ERROR_CODES, type Diagnostic } from '../../../shared/errors';
 import { PodnetError } from '../errors';
-import { allocate } from '../ipam/allocate';
+import { allocate, type DiscoveredUnderlay } from '../ipam/allocate';
 import type { Allocation } from '../ipam/allocation';
 import { labInternalRanges, pickUnderlaySubnet } from '../ipam/underlay-pool';
 import { locateIssues } from './diagnostics';
@@ -95,6 +95,23 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
   issues.push(...ipamIssues);
   if (issues.length > 0) throw specError(file, diagnose(issues));
   return { spec, origins, allocation, file, source: text, locator, diagnose };
+}
+
+/**
+ * The same lab allocated again for where it runs: link names as the driver
+ * names them, and (real machines) the underlay addresses found on them.
+ * Problems only found now (a machine's address inside the cluster CIDR) are
+ * reported at their place in the lab file.
+ */
+export function reallocateLab(parsed: ParsedLab, opts: { discovered?: ReadonlyMap<string, DiscoveredUnderlay>; linkName?: (base: string) => string }): ParsedLab {
+  const { allocation, issues } = allocate(parsed.spec, {
+    underlaySubnet: parsed.allocation.underlay.subnet,
+    origins: parsed.origins,
+    ...(opts.discovered ? { discovered: opts.discovered } : {}),
+    ...(opts.linkName ? { linkName: opts.linkName } : {}),
+  });
+  if (issues.length > 0) throw specError(parsed.file, parsed.diagnose(issues));
+  return { ...parsed, allocation };
 }
 
 export function labSpecError(parsed: ParsedLab, issues: SpecIssue[]): PodnetError {
