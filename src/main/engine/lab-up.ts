@@ -78,8 +78,9 @@ export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {
   deps.building.add(name);
   try {
     parsed = checkUnderlayFree(parsed, text, file, await driver.takenSubnets());
+    const started = performance.now();
     const discovered = driver.prepareHosts ? await driver.prepareHosts(parsed.spec, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onLog ? { onLog: opts.onLog } : {}) }) : undefined;
-    return await build(driver, planParsed(parsed, driver, discovered), path, opts);
+    return await build(driver, planParsed(parsed, driver, discovered), path, opts, started);
   } finally {
     deps.building.delete(name);
   }
@@ -96,9 +97,9 @@ function checkUnderlayFree(parsed: ParsedLab, text: string, file: string, taken:
   return parseLab(text, file, { takenSubnets: taken });
 }
 
-async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions): Promise<UpResult> {
+async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions, started: number): Promise<UpResult> {
   const { spec, allocation } = planned.parsed;
-  const tracker = new UpProgressTracker(planned.plan, (p) => opts.onProgress?.(p));
+  const tracker = new UpProgressTracker(planned.plan, (p) => opts.onProgress?.(p), started);
   tracker.start('image');
   const imageDetail = await driver.ensureReady((line) => opts.onLog?.(line), opts.signal);
   tracker.done('image', imageDetail);
