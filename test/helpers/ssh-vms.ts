@@ -76,7 +76,7 @@ function waitForPort(ip: string, port: number, timeoutMs: number): Promise<void>
 }
 
 /** `count` VMs named <prefix>-vm1…; eth1 addresses from 198.19.<n>.0/24 (benchmark space, never routed). */
-export async function startVms(prefix: string, count: number, opts: { docker?: Docker; l2Net?: number } = {}): Promise<VmFleet> {
+export async function startVms(prefix: string, count: number, opts: { docker?: Docker; l2Net?: number; binds?: string[] } = {}): Promise<VmFleet> {
   const docker = opts.docker ?? new Docker();
   const tag = `${prefix}-${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), `${tag}-`));
@@ -113,7 +113,7 @@ export async function startVms(prefix: string, count: number, opts: { docker?: D
         Cmd: ['sh', '-c', SETUP],
         Env: [`PUBKEY=${pubkey}`],
         Labels: labels,
-        HostConfig: { NetworkMode: network, CapAdd: ['NET_ADMIN', 'SYS_ADMIN', 'NET_RAW'], SecurityOpt: ['apparmor=unconfined'], Init: true },
+        HostConfig: { NetworkMode: network, CapAdd: ['NET_ADMIN', 'SYS_ADMIN', 'NET_RAW'], SecurityOpt: ['apparmor=unconfined'], Init: true, ...(opts.binds ? { Binds: opts.binds } : {}) },
       });
       await c.start();
       const info = await c.inspect();
