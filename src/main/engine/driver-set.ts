@@ -2,11 +2,12 @@
 // local labs are found in /run/podnet/local, labs on SSH machines and remote
 // Docker engines through the user's lab registry, the rest on the local
 // Docker engine (when there is one — the local and ssh drivers work without).
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { join } from 'node:path';
 import { ERROR_CODES } from '../../shared/errors';
 import type { LabSummary } from '../../shared/lab';
 import { DockerDriver } from './drivers/docker/docker-driver';
+import { dockerHasLab, localDockerSocket } from './drivers/docker/docker-lab-probe';
 import type { ImageMethod } from './drivers/docker/node-image';
 import type { HostDriver } from './drivers/host-driver';
 import { LocalDriver } from './drivers/local/local-driver';
@@ -17,6 +18,7 @@ import { dockerOverSsh, parseSshEngine } from './drivers/ssh/ssh-docker';
 import { SshDriver } from './drivers/ssh/ssh-driver';
 import { PodnetError } from './errors';
 import { LabRegistry } from './registry/lab-registry';
+import { dockerode } from './util/lazy-require';
 import type { LabSpec } from './spec/lab-spec';
 
 export interface DriverSetOptions {
@@ -55,7 +57,7 @@ export class DriverSet {
     let d = this.dockers.get(key);
     if (!d) {
       d = new DockerDriver({
-        docker: engine ? this.remoteDocker(engine) : (this.o.docker ?? new Docker()),
+        docker: engine ? this.remoteDocker(engine) : (this.o.docker ?? new (dockerode())()),
         resourcesDir: this.o.resourcesDir,
         ...(this.o.imageMethod ? { imageMethod: this.o.imageMethod } : {}),
         ...(engine ? { engineLabel: engine, registry: this.registry } : {}),
@@ -97,6 +99,18 @@ export class DriverSet {
     await add(this.docker(), true);
     found.sort((a, b) => a.summary.name.localeCompare(b.summary.name));
     return { labs: found, unreachable };
+  }
+
+  /** Which other driver already runs a lab of this name (a name is one lab, whatever runs it). */
+  async runningElsewhere(lab: string, except: HostDriver): Promise<LabSummary['driver'] | null> {
+    const entry = await this.registry.get(lab);
+    if (entry && this.forSpec(entry) !== except) return entry.driver;
+    if (process.platform === 'linux' && this.local() !== except && (await this.local().labSpec(lab))) return 'local';
+    const local = this.docker();
+    if (local === except) return null;
+    const socket = this.o.docker ? null : localDockerSocket();
+    const there = socket ? await dockerHasLab(socket, lab) : await local.list().then((l) => l.some((x) => x.name === lab), () => false);
+    return there ? 'docker' : null;
   }
 
   /** The driver holding a lab, or LAB_NOT_FOUND. */
@@ -152,6 +166,7 @@ export class DriverSet {
   }
 
   private remoteDocker(engine: string): Docker {
+    const Docker = dockerode();
     if (engine.startsWith('unix://')) return new Docker({ socketPath: engine.slice('unix://'.length) });
     if (engine.startsWith('tcp://')) {
       const u = new URL(engine);

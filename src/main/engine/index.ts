@@ -18,7 +18,8 @@ import { LabWatcher, type SnapshotListener } from './lab-watcher';
 import { observeHost, observeLab } from './observe/observe-lab';
 import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
 import type { LabSpec } from './spec/lab-spec';
-import type { ParsedLab } from './spec/parse-lab';
+import { parseLab, type ParsedLab } from './spec/parse-lab';
+import { readLabSource } from './lab-source';
 import { checkTarget, formatTarget, parseTarget, type Target } from './targets';
 
 export interface EngineOptions {
@@ -94,10 +95,10 @@ export function createEngine(options: EngineOptions): Engine {
     plan: (source) => planFromSource(source, driverFor),
 
     up: async (source, opts) => {
-      const parsed = await planFromSource(source, driverFor).then((p) => p.parsed);
-      // A name is one lab, whatever driver runs it.
-      const clash = (await drivers.list()).labs.find((l) => l.summary.name === parsed.spec.name && l.driver !== driverFor(parsed));
-      if (clash) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${clash.summary.driver} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
+      const { text, file } = await readLabSource(source);
+      const parsed = parseLab(text, file);
+      const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
+      if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
       return upLab({ driverFor, building }, source, opts);
     },
 

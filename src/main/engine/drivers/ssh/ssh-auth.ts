@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { ssh2 } from '../../util/lazy-require';
 import type { AgentAuthMethod, PublicKeyAuthMethod } from 'ssh2';
 import { ERROR_CODES } from '../../../../shared/errors';
 import { PodnetError } from '../../errors';
@@ -32,7 +32,7 @@ export function authPlan(t: Pick<SshTarget, 'user' | 'identityFile'>, env: NodeJ
       skipped.push(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message)}`);
       continue;
     }
-    const parsed = ssh2.utils.parseKey(text);
+    const parsed = ssh2().utils.parseKey(text);
     if (parsed instanceof Error) {
       skipped.push(/encrypt|passphrase/i.test(parsed.message) ? `${file} is protected by a passphrase: add it to your agent (ssh-add ${file})` : `${file}: ${parsed.message}`);
       continue;

@@ -4,7 +4,8 @@
 // dropped connection is reconnected on next use, with backoff: while a
 // machine is away, reads fail fast (the host shows as unreachable) and
 // user actions wait a little for it to come back.
-import ssh2, { type Client, type ClientChannel, type PseudoTtyOptions } from 'ssh2';
+import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
+import { ssh2 } from '../../util/lazy-require';
 import { ERROR_CODES } from '../../../../shared/errors';
 import type { ExecResult } from '../../../../shared/lab';
 import { PodnetError, cancelledError, isPodnetError } from '../../errors';
@@ -118,7 +119,7 @@ export class SshConnection {
     const auth = authPlan(t);
     if (auth.methods.length === 0) return Promise.reject(noAuthError(t, auth));
     return new Promise((resolve, reject) => {
-      const client = new ssh2.Client();
+      const client = new (ssh2().Client)();
       let ready = false;
       let keyError: Error | null = null;
       client.on('ready', () => {

@@ -5,7 +5,8 @@
 // each API call costs a channel, not a new SSH login.
 import { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { dockerode } from '../../util/lazy-require';
 import { ERROR_CODES } from '../../../../shared/errors';
 import { PodnetError } from '../../errors';
 import type { SshConnection } from './ssh-connection';
@@ -33,5 +34,6 @@ export function dockerOverSsh(conn: SshConnection): Docker {
     );
     return undefined;
   };
+  const Docker = dockerode();
   return new Docker({ protocol: 'http', host: 'docker-over-ssh', port: 2375, agent } as Docker.DockerOptions);
 }
