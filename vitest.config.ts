@@ -23,6 +23,8 @@ export default defineConfig({
           // Labs are heavy on two cores: a few files at a time.
           maxWorkers: 2,
           fileParallelism: true,
+          // Projects with different maxWorkers need their own group (unit first).
+          sequence: { groupOrder: 1 },
         },
       },
     ],
