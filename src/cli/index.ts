@@ -19,6 +19,7 @@ program
   .command('up')
   .description('build a lab from a lab file, with progress (--dry-run prints every host\'s commands and touches nothing)')
   .argument('<lab.yaml>', 'the lab file')
+  .option('--driver <driver>', 'run the lab on this driver whatever the file says: docker, local (namespaces on this machine, no Docker) or ssh (default: $PODNET_DRIVER, else the file\'s)')
   .option('--dry-run', 'print the plan: every host\'s commands; create nothing')
   .option('--script', 'with --dry-run: print the exact batched script each host runs')
   .option('--json', 'print the result as JSON')

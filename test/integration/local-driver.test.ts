@@ -2,8 +2,8 @@
 // the same behaviours as the Docker driver: cross-host pings, the flannel
 // VXLAN state, host-gw, publishing, masquerade, terminals — and a teardown
 // that leaves no namespace, mount, process, link or rule behind.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { skipFor } from '../helpers/prerequisites';
 
 const RESOURCES = new URL('../../resources', import.meta.url).pathname;
 const LOCAL = ['driver: local'];
+const PODNET = new URL('../../bin/podnet.js', import.meta.url).pathname;
 
 /** Everything of a lab the machine could still hold. */
 function leftovers(lab: string): string[] {
@@ -130,6 +131,25 @@ describe.skipIf(skipFor(localProblems().join('; '), 'local driver'))('local driv
     expectFlannelVxlan(await engine.inspect(lab));
     await expectPing(engine, lab, 'host1/a', 'host3/a', true);
     await down(lab);
+  });
+
+  it('runs any lab file locally from the command line: podnet up --driver local', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drv-cli-'));
+    const file = join(dir, 'lab.yaml');
+    writeFileSync(file, builtinLab('flannel-vxlan', 'drv-loc-cli'));
+    const podnet = (...args: string[]) => spawnSync(PODNET, args, { encoding: 'utf8', env: { ...process.env, PODNET_STATE_DIR: stateDir } });
+    try {
+      running.add('drv-loc-cli');
+      const up = podnet('up', '--driver', 'local', file);
+      expect(up.status, up.stderr).toBe(0);
+      expect(podnet('ls').stdout).toMatch(/^drv-loc-cli {2}running {2}local {2}pod-cidr\/vxlan/m);
+      expect(podnet('ping', 'drv-loc-cli', 'host1/a', 'host2/b', '-c', '1').status).toBe(0);
+      expect(podnet('down', 'drv-loc-cli').stdout).toContain('removed lab drv-loc-cli');
+      running.delete('drv-loc-cli');
+      expect(leftovers('drv-loc-cli')).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gc removes a half-built lab whose builder is gone', async () => {

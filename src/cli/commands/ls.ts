@@ -12,7 +12,7 @@ export async function lsCommand(flags: { json?: boolean }): Promise<void> {
       return;
     }
     for (const lab of labs) {
-      process.stdout.write(`${lab.name}  ${lab.status}  ${lab.mode}/${lab.backend}  underlay ${lab.underlay ?? '-'}\n`);
+      process.stdout.write(`${lab.name}  ${lab.status}  ${lab.driver}  ${lab.mode}/${lab.backend}  underlay ${lab.underlay ?? '-'}\n`);
       for (const h of lab.hosts) {
         const pods = h.pods.length ? `  pods: ${h.pods.join(', ')}` : '';
         process.stdout.write(`  ${h.name.padEnd(10)} ${(h.address ?? '-').padEnd(15)} ${h.running ? 'running' : 'STOPPED'}${pods}\n`);

@@ -95,8 +95,8 @@ export function createEngine(options: EngineOptions): Engine {
     plan: (source) => planFromSource(source, driverFor),
 
     up: async (source, opts) => {
-      const { text, file } = await readLabSource(source);
-      const parsed = parseLab(text, file);
+      const { text, file, driver } = await readLabSource(source);
+      const parsed = parseLab(text, file, { ...(driver ? { driver } : {}) });
       const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
       if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
       return upLab({ driverFor, building }, source, opts);

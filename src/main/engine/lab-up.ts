@@ -6,7 +6,7 @@ import type { HostDriver } from './drivers/host-driver';
 import { PodnetError, throwIfAborted } from './errors';
 import { overlaps } from './ipam/cidr';
 import type { LabSource } from './lab-source';
-import { readLabSource } from './lab-source';
+import { readLabSource, type LabText } from './lab-source';
 import { observeScript } from './observe/observe-script';
 import { parseObservation } from './observe/parse-observation';
 import { planLab } from './plan/plan-lab';
@@ -60,14 +60,15 @@ export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planCont
 
 /** Parses and plans a lab without touching anything. */
 export async function planFromSource(source: LabSource, driverFor: (p: ParsedLab) => HostDriver): Promise<PlannedLab> {
-  const { text, file } = await readLabSource(source);
-  const parsed = parseLab(text, file);
+  const { text, file, driver } = await readLabSource(source);
+  const parsed = parseLab(text, file, { ...(driver ? { driver } : {}) });
   return planParsed(parsed, driverFor(parsed));
 }
 
 export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {}): Promise<UpResult> {
-  const { text, file, path } = await readLabSource(source);
-  let parsed = parseLab(text, file);
+  const lab = await readLabSource(source);
+  const { path } = lab;
+  let parsed = parseLab(lab.text, lab.file, { ...(lab.driver ? { driver: lab.driver } : {}) });
   const driver = deps.driverFor(parsed);
   const name = parsed.spec.name;
   await driver.preflight();
@@ -77,7 +78,7 @@ export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {
   if (deps.building.has(name)) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${name}" is being built`, { hint: 'wait for it, or cancel it' });
   deps.building.add(name);
   try {
-    parsed = checkUnderlayFree(parsed, text, file, await driver.takenSubnets());
+    parsed = checkUnderlayFree(parsed, lab, await driver.takenSubnets());
     const started = performance.now();
     const discovered = driver.prepareHosts ? await driver.prepareHosts(parsed.spec, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onLog ? { onLog: opts.onLog } : {}) }) : undefined;
     return await build(driver, planParsed(parsed, driver, discovered), path, opts, started);
@@ -86,7 +87,7 @@ export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {
   }
 }
 
-function checkUnderlayFree(parsed: ParsedLab, text: string, file: string, taken: string[]): ParsedLab {
+function checkUnderlayFree(parsed: ParsedLab, lab: LabText, taken: string[]): ParsedLab {
   const own = parsed.spec.underlay.subnet;
   if (parsed.spec.driver === 'ssh') return parsed;
   if (own) {
@@ -94,7 +95,7 @@ function checkUnderlayFree(parsed: ParsedLab, text: string, file: string, taken:
     if (clash) throw labSpecError(parsed, [{ path: ['underlay', 'subnet'], message: `${own} overlaps ${clash}, used by an existing Docker network or another running lab`, hint: 'pick another subnet, or remove underlay.subnet to let podnet choose a free one' }]);
     return parsed;
   }
-  return parseLab(text, file, { takenSubnets: taken });
+  return parseLab(lab.text, lab.file, { takenSubnets: taken, ...(lab.driver ? { driver: lab.driver } : {}) });
 }
 
 async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions, started: number): Promise<UpResult> {
