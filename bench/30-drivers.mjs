@@ -1,7 +1,7 @@
 // Drivers benchmark (`npm run bench`):
 //  1. the local driver's up+down of a 2-host lab next to Mininet's
 //     `mn --switch lxbr --controller none --topo linear,2 --test none`, in the
-//     same run, alternating, median of BENCH_REPS (default 5). Compared two
+//     same run, alternating, median of BENCH_RUNS (default 5). Compared two
 //     ways: the work itself (the engine in this process vs Mininet's own
 //     "completed in") — the goal is a ratio ≤ 1.0 — and whole commands
 //     (two `podnet` processes vs one `mn`, interpreter start-up included).
@@ -15,24 +15,22 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { RESOURCES, ROOT, loadEngine, median, now, row } from './_lib.mjs';
 import { loadTs } from './_load-ts.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PODNET = join(ROOT, 'bin/podnet.js');
-const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 5));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const BRIDGE_NF = '/proc/sys/net/bridge/bridge-nf-call-iptables';
 const SETTLE_MS = 1000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
 const hasCommand = (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0;
 
 function timed(cmd, args, opts = {}) {
-  const t0 = performance.now();
+  const t0 = now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  const ms = performance.now() - t0;
+  const ms = now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return { ms, out: `${r.stdout}${r.stderr}` };
 }
@@ -51,22 +49,22 @@ function mininetOnce() {
 }
 
 async function localVsMininet() {
-  console.log('\n## local driver vs Mininet (2 hosts)');
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return console.log('skipped: needs Linux and root');
-  const { createEngine } = await loadTs('src/main/engine/index.ts');
+  console.log('Local driver vs Mininet — a 2-host lab (one pod each, VXLAN) and mn linear,2 with Linux bridges');
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return console.log('  skipped: needs Linux and root');
+  const { createEngine } = await loadEngine();
   const dir = mkdtempSync(join(tmpdir(), 'drv-bench-'));
   const lab = 'drv-bench-local';
   const file = join(dir, 'lab.yaml');
   writeFileSync(file, `name: ${lab}\ndriver: local\nhosts: 2\npods: 1\nnetwork: { backend: vxlan }\n`);
-  const engine = createEngine({ resourcesDir: join(ROOT, 'resources'), stateDir: join(dir, 'state') });
+  const engine = createEngine({ resourcesDir: RESOURCES, stateDir: join(dir, 'state') });
   const mn = hasCommand('mn') && hasCommand('brctl');
   const rows = { work: [], cli: [], mnWork: [], mnWall: [] };
   try {
-    for (let i = 0; i < REPS; i++) {
-      const t0 = performance.now();
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = now();
       await engine.up({ path: file });
       await engine.down(lab);
-      rows.work.push(performance.now() - t0);
+      rows.work.push(now() - t0);
       await sleep(SETTLE_MS);
       const up = timed(PODNET, ['up', file]);
       const down = timed(PODNET, ['down', lab]);
@@ -84,20 +82,20 @@ async function localVsMininet() {
     await engine.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`podnet local up+down, engine:        ${fmt(median(rows.work))}  (median of ${REPS})`);
-  console.log(`podnet local up+down, two commands:  ${fmt(median(rows.cli))}`);
-  if (!mn) return console.log('Mininet: not installed (apt-get install mininet bridge-utils); no ratio');
-  console.log(`mn linear,2 lxbr, "completed in":    ${fmt(median(rows.mnWork))}`);
-  console.log(`mn linear,2 lxbr, whole command:     ${fmt(median(rows.mnWall))}`);
-  console.log(`ratio podnet/mininet (work):         ${(median(rows.work) / median(rows.mnWork)).toFixed(2)}  (goal ≤ 1.0)`);
-  console.log(`ratio podnet/mininet (commands):     ${(median(rows.cli) / median(rows.mnWall)).toFixed(2)}`);
+  row(`podnet local up+down, in the engine (median of ${RUNS})`, fmt(median(rows.work)));
+  row('podnet local up+down, two `podnet` commands', fmt(median(rows.cli)));
+  if (!mn) return row('Mininet', 'not installed (apt-get install mininet bridge-utils): no ratio');
+  row('mn linear,2 lxbr, its own "completed in"', fmt(median(rows.mnWork)));
+  row('mn linear,2 lxbr, the whole command', fmt(median(rows.mnWall)));
+  row('ratio podnet/Mininet, the work', (median(rows.work) / median(rows.mnWork)).toFixed(2), '≤ 1.0');
+  row('ratio podnet/Mininet, whole commands (start-up included)', (median(rows.cli) / median(rows.mnWall)).toFixed(2));
 }
 
 async function sshUp() {
-  console.log('\n## SSH driver up (2 hosts on sshd containers)');
+  console.log('\nSSH driver — `podnet up` of a 2-host lab on two sshd "VMs" (containers)');
   const { dockerProblem } = await loadTs('test/helpers/prerequisites.ts');
   const problem = await dockerProblem();
-  if (problem) return console.log(`skipped: ${problem}`);
+  if (problem) return console.log(`  skipped: ${problem}`);
   const { startVms } = await loadTs('test/helpers/ssh-vms.ts');
   const fleet = await startVms('drv-bench', 2);
   const lab = 'drv-bench-ssh';
@@ -108,7 +106,7 @@ async function sshUp() {
   const ups = [];
   const engineTimes = [];
   try {
-    for (let i = 0; i < REPS; i++) {
+    for (let i = 0; i < RUNS; i++) {
       const up = timed(PODNET, ['up', file, '--accept-new-host-keys'], { env });
       ups.push(up.ms);
       engineTimes.push(Number(/is up in ([\d.]+) s/.exec(up.out)?.[1] ?? NaN) * 1000);
@@ -118,8 +116,8 @@ async function sshUp() {
     spawnSync(PODNET, ['down', lab], { env });
     await fleet.stop();
   }
-  console.log(`podnet up over SSH, whole command:   ${fmt(median(ups))}  (median of ${REPS}; goal ≤ 1.5 s)`);
-  console.log(`podnet up over SSH, as it reports:   ${fmt(median(engineTimes))}  (reaching, checking and building both machines)`);
+  row(`podnet up over SSH, the whole command (median of ${RUNS})`, fmt(median(ups)), '≤ 1.5 s');
+  row('podnet up over SSH, as it reports (reach, check, build)', fmt(median(engineTimes)));
 }
 
 await localVsMininet();

@@ -2,18 +2,9 @@
 // reply (or must not), the flannel VXLAN state of NETWORKING.md, host-gw
 // routes, a published port, masquerade to the lab internet. Each check
 // reads the observed snapshot or runs a real command in the lab.
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Engine } from '../../src/main/engine/index';
 import type { HostState, Snapshot } from '../../src/shared/snapshot';
-
-const LABS = new URL('../../resources/labs/', import.meta.url);
-
-/** A built-in lab under another name (tests never clash with a user's labs), with extra top-level lines (e.g. `driver: local`). */
-export function builtinLab(file: string, name: string, extra: string[] = []): string {
-  const text = readFileSync(new URL(`${file}.yaml`, LABS), 'utf8');
-  return text.replace(/^name: .*$/m, [`name: ${name}`, ...extra].join('\n'));
-}
 
 export function hostIn(s: Snapshot, name: string): HostState {
   const h = [...s.hosts, ...(s.internet ? [s.internet] : [])].find((x) => x.name === name);

@@ -3,18 +3,15 @@
 // elsewhere the suite is skipped and says why.
 import Docker from 'dockerode';
 import { imageExists, NODE_IMAGE } from '../../src/main/engine/drivers/docker/node-image';
+import { dockerStatus } from './docker-required';
 
 export const REQUIRED = process.env.PODNET_REQUIRE_DOCKER === '1';
 
 /** What is missing for the Docker-backed suites ('' when ready). */
 export async function dockerProblem(): Promise<string> {
-  const docker = new Docker();
-  try {
-    await docker.ping();
-  } catch (e) {
-    return `Docker is not reachable (${(e as Error).message})`;
-  }
-  return (await imageExists(docker, NODE_IMAGE)) ? '' : `the node image ${NODE_IMAGE} is missing (podnet image build)`;
+  const status = await dockerStatus();
+  if (!status.ok) return status.reason;
+  return (await imageExists(new Docker(), NODE_IMAGE)) ? '' : `the node image ${NODE_IMAGE} is missing (podnet image build)`;
 }
 
 /** Throws in CI, otherwise tells vitest to skip: use as `describe.skipIf(skipFor(problem))`. */

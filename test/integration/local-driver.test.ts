@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDriver } from '../../src/main/engine/drivers/local/local-driver';
 import { localProblems } from '../../src/main/engine/drivers/local/local-preflight';
 import { createEngine, type Engine } from '../../src/main/engine/index';
-import { builtinLab, expectFlannelVxlan, expectHostGw, expectMasquerade, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
+import { expectFlannelVxlan, expectHostGw, expectMasquerade, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
+import { builtinLab } from '../helpers/lab-fixture';
 import { skipFor } from '../helpers/prerequisites';
 
 const RESOURCES = new URL('../../resources', import.meta.url).pathname;
@@ -43,7 +44,7 @@ describe.skipIf(skipFor(localProblems().join('; '), 'local driver'))('local driv
 
   const up = async (file: string, name: string) => {
     running.add(name);
-    const r = await engine.up({ text: builtinLab(file, name, LOCAL), file: `${file}.yaml` });
+    const r = await engine.up({ text: builtinLab(`${file}.yaml`, name, LOCAL), file: `${file}.yaml` });
     expect(r.snapshot.hosts.every((h) => h.reachable)).toBe(true);
     return r;
   };
@@ -136,7 +137,7 @@ describe.skipIf(skipFor(localProblems().join('; '), 'local driver'))('local driv
   it('runs any lab file locally from the command line: podnet up --driver local', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drv-cli-'));
     const file = join(dir, 'lab.yaml');
-    writeFileSync(file, builtinLab('flannel-vxlan', 'drv-loc-cli'));
+    writeFileSync(file, builtinLab('flannel-vxlan.yaml', 'drv-loc-cli'));
     const podnet = (...args: string[]) => spawnSync(PODNET, args, { encoding: 'utf8', env: { ...process.env, PODNET_STATE_DIR: stateDir } });
     try {
       running.add('drv-loc-cli');

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/main/engine/index';
-import { builtinLab, expectFlannelVxlan, expectPing } from '../helpers/lab-behaviours';
+import { expectFlannelVxlan, expectPing } from '../helpers/lab-behaviours';
+import { builtinLab } from '../helpers/lab-fixture';
 import { dockerProblem, skipFor } from '../helpers/prerequisites';
 import { startVms, type VmFleet } from '../helpers/ssh-vms';
 
@@ -48,7 +49,7 @@ describe.skipIf(skipFor(problem, 'remote Docker engine over SSH'))('docker drive
 
   it('comes up on the remote engine, answers pings, is listed, and goes down', async () => {
     const url = `ssh://root@${fleet.vms[0]!.ip}`;
-    const r = await engine.up({ text: builtinLab('flannel-vxlan', LAB, [`engine: ${url}`]), file: 'remote.yaml' });
+    const r = await engine.up({ text: builtinLab('flannel-vxlan.yaml', LAB, [`engine: ${url}`]), file: 'remote.yaml' });
     expect(r.snapshot.hosts.map((h) => h.name)).toEqual(['host1', 'host2']);
     await expectPing(engine, LAB, 'host1/a', 'host2/b', true);
     expectFlannelVxlan(await engine.inspect(LAB));

@@ -9,6 +9,8 @@ export interface ChannelTransport {
   stdin: Writable;
   stdout: Readable;
   stderr: Readable;
+  /** Called when the remote shell is gone (even if a child of it still holds stdout open). */
+  onClose(listener: () => void): void;
   close(): void;
 }
 
@@ -58,7 +60,9 @@ export class ScriptChannel {
           this.err += b.toString('utf8');
           this.onProgress?.();
         });
-        tr.stdout.on('end', fail);
+        tr.onClose(() => {
+          if (this.transport === t) fail();
+        });
         tr.stdout.on('error', fail);
         tr.stdin.on('error', fail);
         return tr;

@@ -18,8 +18,9 @@ printf '\\036section fdb\\n'
 bridge -j fdb show 2>/dev/null || echo '[]'
 printf '\\036section iptables\\n'
 iptables-save 2>/dev/null || true
-for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
-  case "$ns" in ${prefix}*) ;; *) continue ;; esac
+for path in /run/netns/${prefix}*; do
+  [ -e "$path" ] || continue
+  ns=\${path#/run/netns/}
   printf '\\036section pod %s\\n' "\${ns#${prefix}}"
   ip -n "$ns" -j -d -s -batch - <<'PODNET_EOF' 2>/dev/null || echo '[] [] []'
 addr show

@@ -58,6 +58,10 @@ export async function openExecChannel(docker: Docker, containerName: string, arg
     stdin: stream,
     stdout,
     stderr,
+    onClose: (listener) => {
+      stream.once('end', listener);
+      stream.once('close', listener);
+    },
     close: () => stream.destroy(),
   };
 }

@@ -18,6 +18,7 @@ const COMMANDS: [command: string, pkg: string][] = [
   ['flock', 'util-linux'],
   ['mount', 'mount'],
   ['socat', 'socat'],
+  ['ping', 'iputils-ping'],
 ];
 
 export function findCommand(cmd: string, path = process.env.PATH ?? ''): string | null {

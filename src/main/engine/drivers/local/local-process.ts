@@ -47,5 +47,12 @@ export async function openProcessChannel(argv: readonly string[], env?: Record<s
     child.once('spawn', resolve);
     child.once('error', reject);
   });
-  return { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, close: () => child.kill('SIGKILL') };
+  return {
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    // `exit`: the shell itself ended, even if a process it started still holds its stdout.
+    onClose: (listener) => child.once('exit', listener),
+    close: () => child.kill('SIGKILL'),
+  };
 }

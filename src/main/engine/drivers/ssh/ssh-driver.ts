@@ -180,7 +180,16 @@ export class SshDriver implements HostDriver {
       const t = await this.target(lab, host);
       // No waiting here: a machine that is away shows as unreachable at once, and is tried again with backoff.
       const c = await this.connection(t).openChannel(asRoot(t.user, ['sh']), { wait: false });
-      return { stdin: c, stdout: c, stderr: c.stderr, close: () => c.close() };
+      return {
+        stdin: c,
+        stdout: c,
+        stderr: c.stderr,
+        onClose: (listener) => {
+          c.once('exit', listener);
+          c.once('close', listener);
+        },
+        close: () => c.close(),
+      };
     });
   }
 

@@ -1,0 +1,19 @@
+// Before the integration suites: make sure the node image exists, once
+// (otherwise every suite would start building it at the same time).
+import Docker from 'dockerode';
+import { createEngine } from '../../src/main/engine/index';
+import { NODE_IMAGE, imageExists } from '../../src/main/engine/drivers/docker/node-image';
+import { RESOURCES_DIR } from '../helpers/lab-fixture';
+import { dockerStatus } from '../helpers/docker-required';
+
+export default async function setup(): Promise<void> {
+  if (!(await dockerStatus()).ok) return; // the suites report it (fail in CI, skip with the reason elsewhere)
+  if (await imageExists(new Docker(), NODE_IMAGE)) return;
+  console.log(`[integration] building ${NODE_IMAGE} once before the suites…`);
+  const engine = createEngine({ resourcesDir: RESOURCES_DIR });
+  try {
+    await engine.buildImage({ onLine: (l) => console.log(`  ${l}`) });
+  } finally {
+    await engine.dispose();
+  }
+}
