@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, isPodnetError, type Engine } from '../../src/main/engine/index';
+import { KnownHosts } from '../../src/main/engine/drivers/ssh/known-hosts';
+import { SshDriver } from '../../src/main/engine/drivers/ssh/ssh-driver';
+import { LabRegistry } from '../../src/main/engine/registry/lab-registry';
 import type { Snapshot } from '../../src/shared/snapshot';
-import { expectFlannelVxlan, expectHostGw, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
+import { expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
 import { dockerProblem, skipFor } from '../helpers/prerequisites';
 import { machineStateOverSsh, startVms, type Vm, type VmFleet } from '../helpers/ssh-vms';
 
@@ -102,6 +105,12 @@ network: { mode: pod-cidr, cidr: 10.2.0.0/16, leases: { vm1: 10.2.1.0/24, vm2: 1
     const web = await engine.exec('drv-ssh-vxlan', 'vm1/a', ['curl', '-s', '-m', '3', 'http://10.2.3.10/']);
     expect(web.stdout).toMatch(/hello from vm2\/b/);
     await expectTerminal(engine, 'drv-ssh-vxlan', 'vm2/b');
+    const driver = new SshDriver({ registry: new LabRegistry(stateDir), known: new KnownHosts(knownHosts()), policy: { acceptNew: false } });
+    try {
+      await expectStreamedCapture(driver, 'drv-ssh-vxlan', 'vm2', 'eth0', () => expectPing(engine, 'drv-ssh-vxlan', 'vm1/a', 'vm2/b', true));
+    } finally {
+      await driver.dispose();
+    }
   });
 
   it('shows a machine whose sshd died as unreachable, and reconnects when it is back', async () => {

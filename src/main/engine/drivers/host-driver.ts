@@ -15,6 +15,20 @@ export interface ExecOptions {
   onStderr?(chunk: Buffer): void;
 }
 
+/** `spawn`: raw output as it arrives, nothing buffered (captures stream pcap bytes this way). */
+export interface SpawnOptions {
+  onStdout(chunk: Buffer): void;
+  onStderr?(chunk: Buffer): void;
+}
+
+/** A process started by `spawn`: runs until it ends by itself or is signalled. */
+export interface SpawnedProcess {
+  /** The exit code, once the process has ended and all its output was delivered. */
+  readonly exited: Promise<number>;
+  /** Signals the process where it runs (no-op once it has ended). */
+  kill(signal?: 'INT' | 'TERM' | 'KILL'): Promise<void>;
+}
+
 export interface ShellOptions {
   cols: number;
   rows: number;

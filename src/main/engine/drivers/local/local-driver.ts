@@ -15,13 +15,13 @@ import type { LabSpec } from '../../spec/lab-spec';
 import { isValidName } from '../../spec/names';
 import { firstFailure, mapLimit } from '../../util/map-limit';
 import { builderAlive, currentBuilder } from '../builder';
-import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, ShellOptions, ShellStream } from '../host-driver';
+import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
 import { LOCAL_ROOT, NETNS_DIR, hostEtcUpper, hostNamespaces, labDir, labRecordFile, netnsName, nsenterArgv } from './local-layout';
 import { checkLocalPrerequisites } from './local-preflight';
-import { openProcessChannel, runProcess } from './local-process';
+import { openProcessChannel, runProcess, spawnProcess } from './local-process';
 import { hostPrelude, hostsFile, setupScript, teardownScript } from './local-scripts';
 import { openLocalShell } from './local-shell';
 
@@ -126,6 +126,10 @@ export class LocalDriver implements HostDriver {
 
   async exec(lab: string, host: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return runProcess(nsenterArgv(this.namespaces(lab, host), argv), { ...opts, env: hostEnv(lab, host) });
+  }
+
+  spawn(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+    return spawnProcess(nsenterArgv(this.namespaces(lab, host), argv), opts, hostEnv(lab, host));
   }
 
   channel(lab: string, host: string): ScriptChannel {

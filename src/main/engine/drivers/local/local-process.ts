@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { ExecResult } from '../../../../shared/lab';
 import { cancelledError } from '../../errors';
-import type { ExecOptions } from '../host-driver';
+import type { ExecOptions, SpawnOptions, SpawnedProcess } from '../host-driver';
 import type { ChannelTransport } from '../script-channel';
 
 export function runProcess(argv: readonly string[], opts: ExecOptions & { env?: Record<string, string> } = {}): Promise<ExecResult> {
@@ -37,6 +37,28 @@ export function runProcess(argv: readonly string[], opts: ExecOptions & { env?: 
       child.stdin.on('error', () => undefined);
       child.stdin.end(opts.stdin);
     }
+  });
+}
+
+/** A process whose output streams as it comes, stopped by a signal (nsenter execs the argv: same PID). */
+export function spawnProcess(argv: readonly string[], opts: SpawnOptions, env?: Record<string, string>): Promise<SpawnedProcess> {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  child.stdout.on('data', (b: Buffer) => opts.onStdout(b));
+  child.stderr.on('data', (b: Buffer) => opts.onStderr?.(b));
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', () => resolve(-1));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1)));
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('spawn', () =>
+      resolve({
+        exited,
+        kill: async (signal = 'TERM') => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(`SIG${signal}`);
+        },
+      }),
+    );
   });
 }
 

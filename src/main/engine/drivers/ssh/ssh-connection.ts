@@ -4,6 +4,8 @@
 // dropped connection is reconnected on next use, with backoff: while a
 // machine is away, reads fail fast (the host shows as unreachable) and
 // user actions wait a little for it to come back.
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
 import { ssh2 } from '../../util/lazy-require';
 import { ERROR_CODES } from '../../../../shared/errors';
@@ -15,6 +17,24 @@ import { verifyHostKey, type HostKeyPolicy } from './host-key-policy';
 import type { KnownHosts } from './known-hosts';
 import { hostPattern } from './known-hosts';
 import type { SshTarget } from './ssh-target';
+
+/**
+ * A session channel and how it ended. ssh2 parses every packet of a TCP
+ * read at once: for a short command the exit status and the close can come
+ * in the same read as the channel's opening, before any later code could
+ * listen — so they are caught the moment the channel exists. (Output is
+ * never lost: the streams hold it until read.)
+ */
+export interface OpenedChannel {
+  channel: ClientChannel;
+  /** The exit code; null when the channel closed without one (the connection was lost). */
+  exited: Promise<number | null>;
+}
+
+/** Resolves once everything a stream held has been read (listen to its data first). */
+export function drained(stream: Readable): Promise<void> {
+  return finished(stream, { writable: false } as Parameters<typeof finished>[1]).catch(() => undefined);
+}
 
 export interface ConnectionDeps {
   known: KnownHosts;
@@ -71,38 +91,38 @@ export class SshConnection {
   }
 
   async exec(command: string, opts: ExecOptions & { wait?: boolean } = {}): Promise<ExecResult> {
-    const channel = await this.openChannel(command, opts);
-    return new Promise((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let code: number | null = null;
-      channel.on('data', (b: Buffer) => {
-        out.push(b);
-        opts.onStdout?.(b);
-      });
-      channel.stderr.on('data', (b: Buffer) => {
-        err.push(b);
-        opts.onStderr?.(b);
-      });
-      channel.on('exit', (c: number | null, signal?: string) => (code = c ?? (signal ? 128 : -1)));
-      const onAbort = () => channel.close();
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      channel.on('close', () => {
-        opts.signal?.removeEventListener('abort', onAbort);
-        if (opts.signal?.aborted) return reject(cancelledError());
-        if (code === null) return reject(this.lost());
-        resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-      });
-      if (opts.stdin !== undefined) channel.end(opts.stdin);
-      else channel.end();
+    const { channel, exited } = await this.openChannel(command, opts);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    channel.on('data', (b: Buffer) => {
+      out.push(b);
+      opts.onStdout?.(b);
     });
+    channel.stderr.on('data', (b: Buffer) => {
+      err.push(b);
+      opts.onStderr?.(b);
+    });
+    const onAbort = () => channel.close();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.stdin !== undefined) channel.end(opts.stdin);
+    else channel.end();
+    const [code] = await Promise.all([exited, drained(channel), drained(channel.stderr)]).finally(() => opts.signal?.removeEventListener('abort', onAbort));
+    if (opts.signal?.aborted) throw cancelledError();
+    if (code === null) throw this.lost();
+    return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   }
 
   /** A session channel running `command` (with a PTY when asked). */
-  async openChannel(command: string, opts: { wait?: boolean; signal?: AbortSignal; pty?: PseudoTtyOptions } = {}): Promise<ClientChannel> {
+  async openChannel(command: string, opts: { wait?: boolean; signal?: AbortSignal; pty?: PseudoTtyOptions } = {}): Promise<OpenedChannel> {
     const client = await this.connect(opts);
     return new Promise((resolve, reject) => {
-      const cb = (err: Error | undefined, channel: ClientChannel) => (err ? reject(this.translate(err)) : resolve(channel));
+      const cb = (err: Error | undefined, channel: ClientChannel) => {
+        if (err) return reject(this.translate(err));
+        let code: number | null = null;
+        channel.once('exit', (c: number | null, signal?: string) => (code = c ?? (signal ? 128 : -1)));
+        const exited = new Promise<number | null>((done) => channel.once('close', () => done(code)));
+        resolve({ channel, exited });
+      };
       if (opts.pty) client.exec(command, { pty: opts.pty }, cb);
       else client.exec(command, cb);
     });
@@ -133,12 +153,14 @@ export class SshConnection {
         resolve(client);
       });
       client.on('error', (e: Error & { level?: string }) => {
+        if (process.env.PODNET_DEBUG) process.stderr.write(`[ssh ${t.host}] error (ready=${ready}): ${e.level ?? ''} ${e.message}\n`);
         if (ready) return;
         const error = keyError ?? (e.level === 'client-authentication' ? this.loginRefused(auth.skipped) : this.translate(e));
         this.failed(error);
         reject(error);
       });
       client.on('close', () => {
+        if (process.env.PODNET_DEBUG) process.stderr.write(`[ssh ${t.host}] close (ready=${ready}, deliberate=${this.closed})\n`);
         if (!ready) {
           if (!this.lastError) this.failed(this.lost());
           return reject(this.lastError);

@@ -29,7 +29,7 @@ export function dockerOverSsh(conn: SshConnection): Docker {
   // Node's Agent accepts a socket handed to the callback later: here, a channel running dial-stdio.
   (agent as unknown as { createConnection: (o: unknown, cb: (err: Error | null, s?: Duplex) => void) => undefined }).createConnection = (_o, cb) => {
     conn.openChannel('docker system dial-stdio', { wait: true }).then(
-      (channel) => cb(null, channel as unknown as Duplex),
+      ({ channel }) => cb(null, channel as unknown as Duplex),
       (e: Error) => cb(e),
     );
     return undefined;

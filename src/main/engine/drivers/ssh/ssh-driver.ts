@@ -15,7 +15,7 @@ import type { LabSpec } from '../../spec/lab-spec';
 import { shellQuote } from '../../util/shell-quote';
 import { firstFailure } from '../../util/map-limit';
 import { builderAlive, currentBuilder } from '../builder';
-import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, PrepareOptions, ShellOptions, ShellStream } from '../host-driver';
+import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, PrepareOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
@@ -26,6 +26,7 @@ import { labManifest } from './lab-manifest';
 import { SshConnection } from './ssh-connection';
 import { NETNS_PREFIX, SSH_PLAN_CONTEXT, SSH_STATE_DIR } from './ssh-plan-context';
 import { openSshShell } from './ssh-shell';
+import { spawnOverSsh } from './ssh-spawn';
 import { asRoot, connectionKey, targetOf, type SshTarget } from './ssh-target';
 import { recordBeforeScript, teardownScript } from './teardown-script';
 import type { DiscoveredUnderlay } from '../../ipam/allocate';
@@ -175,21 +176,17 @@ export class SshDriver implements HostDriver {
     return this.connection(t).exec(asRoot(t.user, argv), { ...opts, wait: true });
   }
 
+  async spawn(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+    const t = await this.target(lab, host);
+    return spawnOverSsh(this.connection(t), (a) => asRoot(t.user, a), argv, opts);
+  }
+
   channel(lab: string, host: string): ScriptChannel {
     return this.channels.get(lab, host, async () => {
       const t = await this.target(lab, host);
       // No waiting here: a machine that is away shows as unreachable at once, and is tried again with backoff.
-      const c = await this.connection(t).openChannel(asRoot(t.user, ['sh']), { wait: false });
-      return {
-        stdin: c,
-        stdout: c,
-        stderr: c.stderr,
-        onClose: (listener) => {
-          c.once('exit', listener);
-          c.once('close', listener);
-        },
-        close: () => c.close(),
-      };
+      const { channel: c, exited } = await this.connection(t).openChannel(asRoot(t.user, ['sh']), { wait: false });
+      return { stdin: c, stdout: c, stderr: c.stderr, onClose: (listener) => void exited.then(listener), close: () => c.close() };
     });
   }
 

@@ -1,18 +1,18 @@
 // A terminal on a machine: an ssh2 exec channel with a PTY, which follows
 // resizes (window-change) and ends the shell when closed (SIGHUP, as sshd does).
 import type { ShellOptions, ShellStream } from '../host-driver';
-import type { SshConnection } from './ssh-connection';
+import { drained, type SshConnection } from './ssh-connection';
 
 export async function openSshShell(conn: SshConnection, command: string, opts: ShellOptions): Promise<ShellStream> {
   const cols = Math.max(1, Math.floor(opts.cols));
   const rows = Math.max(1, Math.floor(opts.rows));
-  const channel = await conn.openChannel(command, { wait: true, pty: { term: 'xterm-256color', cols, rows, width: 0, height: 0 } });
+  const { channel, exited } = await conn.openChannel(command, { wait: true, pty: { term: 'xterm-256color', cols, rows, width: 0, height: 0 } });
   let ended = false;
   let code: number | null = null;
   const exitListeners: ((code: number | null) => void)[] = [];
-  channel.on('exit', (c: number | null) => (code = c));
-  channel.on('close', () => {
+  void Promise.all([exited, drained(channel)]).then(([c]) => {
     ended = true;
+    code = c;
     for (const l of exitListeners) l(code);
   });
   return {
