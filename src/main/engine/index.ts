@@ -12,14 +12,13 @@ import { defaultStateDir } from './registry/state-dir';
 import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
 import { PodnetError, isPodnetError } from './errors';
 import { INTERNET_NODE } from './plan/internet-node';
-import { upLab, planFromSource, type PlannedLab, type UpOptions, type UpResult } from './lab-up';
+import type { PlannedLab, UpOptions, UpResult } from './lab-up';
 import type { LabSource } from './lab-source';
 import { LabWatcher, type SnapshotListener } from './lab-watcher';
 import { observeHost, observeLab } from './observe/observe-lab';
 import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
 import type { LabSpec } from './spec/lab-spec';
-import { parseLab, type ParsedLab } from './spec/parse-lab';
-import { readLabSource } from './lab-source';
+import type { ParsedLab } from './spec/parse-lab';
 import { checkTarget, formatTarget, parseTarget, type Target } from './targets';
 
 export interface EngineOptions {
@@ -76,6 +75,8 @@ export function createEngine(options: EngineOptions): Engine {
   const building = new Set<string>();
 
   const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
+  // Parsing a lab file (yaml, zod) is loaded by the commands that need it only: `down`, `ls`, `exec` start faster.
+  const labUp = () => import('./lab-up');
 
   /** The driver that holds a running lab, and its summary. */
   const locate = (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => drivers.locate(lab);
@@ -92,11 +93,11 @@ export function createEngine(options: EngineOptions): Engine {
     target.pod ? ['ip', 'netns', 'exec', driver.planContext.podNetns(target.host, target.pod), ...argv] : argv;
 
   const engine: Engine = {
-    plan: (source) => planFromSource(source, driverFor),
+    plan: async (source) => (await labUp()).planFromSource(source, driverFor),
 
     up: async (source, opts) => {
-      const { text, file, driver } = await readLabSource(source);
-      const parsed = parseLab(text, file, { ...(driver ? { driver } : {}) });
+      const { parseSource, upLab } = await labUp();
+      const parsed = await parseSource(source);
       const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
       if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
       return upLab({ driverFor, building }, source, opts);

@@ -58,10 +58,15 @@ export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planCont
   };
 }
 
+/** Reads and checks a lab file (with its driver override). */
+export async function parseSource(source: LabSource): Promise<ParsedLab> {
+  const { text, file, driver } = await readLabSource(source);
+  return parseLab(text, file, { ...(driver ? { driver } : {}) });
+}
+
 /** Parses and plans a lab without touching anything. */
 export async function planFromSource(source: LabSource, driverFor: (p: ParsedLab) => HostDriver): Promise<PlannedLab> {
-  const { text, file, driver } = await readLabSource(source);
-  const parsed = parseLab(text, file, { ...(driver ? { driver } : {}) });
+  const parsed = await parseSource(source);
   return planParsed(parsed, driverFor(parsed));
 }
 
