@@ -32,7 +32,7 @@ program
 program
   .command('down')
   .description('remove everything of a lab (idempotent)')
-  .argument('[lab]', 'the lab name')
+  .argument('[lab]', 'the lab name, or its lab file (an ssh lab is then removed from the machines it names)')
   .option('--all', 'remove every running lab')
   .action(async (lab: string | undefined, flags) => (await import('./commands/down')).downCommand(lab, flags));
 

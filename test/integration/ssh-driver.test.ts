@@ -4,7 +4,7 @@
 // (listed over SSH); a changed host key is refused; a machine without
 // iptables gets the prerequisite error; a machine whose sshd dies shows as
 // unreachable and is reconnected when it is back.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,5 +213,24 @@ publish:
     } finally {
       await fleet.sh(vm2, 'mv /usr/sbin/iptables.away /usr/sbin/iptables');
     }
+  });
+
+  it('down by lab file removes an ssh lab this machine does not know (another laptop started it)', async () => {
+    await engine.up({ text: vxlanLab(), file: 'vxlan.yaml' });
+    const elsewhere = mkdtempSync(join(tmpdir(), 'drv-ssh-other-'));
+    copyFileSync(knownHosts(), join(elsewhere, 'known_hosts'));
+    const other = createEngine({ resourcesDir: RESOURCES, stateDir: elsewhere });
+    try {
+      expect(await other.down('drv-ssh-vxlan')).toEqual([]);
+      const removed = await other.downSource({ text: vxlanLab(), file: 'vxlan.yaml' });
+      expect(removed).toContain('vm2: netns pn-b');
+    } finally {
+      await other.dispose();
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+    for (const vm of [vm1, vm2]) expectAsBefore(vm);
+    // This machine's registry still named it: down finds nothing left and forgets it.
+    expect(await engine.down('drv-ssh-vxlan')).toEqual([]);
+    expect((await engine.list()).some((l) => l.name === 'drv-ssh-vxlan')).toBe(false);
   });
 });

@@ -50,6 +50,8 @@ describe('checking a machine before building on it', () => {
     expect(assessHostCheck(output({ routes: [] }), target, needs, 'lab', '192.0.2.11').underlay).toEqual({ ip: '192.0.2.11', dev: 'eth0' });
     expect(assessHostCheck(output({}), { ...target, iface: 'ens9' }, needs, 'lab', null).problems[0]).toMatch(/no interface ens9 .*it has eth0, eth1/);
     expect(assessHostCheck(output({ routes: [] }), target, needs, 'lab', null).problems[0]).toMatch(/set hosts\[\]\.ssh\.iface/);
+    const odd = output({ links: [link('eth0;reboot', '192.0.2.11')], routes: [{ dst: 'default', dev: 'eth0;reboot' }] });
+    expect(assessHostCheck(odd, target, needs, 'lab', null)).toMatchObject({ underlay: null, problems: [expect.stringMatching(/cannot be used as the underlay/)] });
   });
 
   it('refuses to clash with the machine\'s own flannel, routes, or another lab', () => {

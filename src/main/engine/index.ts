@@ -49,6 +49,8 @@ export interface Engine {
   plan(source: LabSource): Promise<PlannedLab>;
   up(source: LabSource, opts?: UpOptions): Promise<UpResult>;
   down(lab: string): Promise<string[]>;
+  /** `down` by lab file: for an ssh lab, removes it from the machines the file names even when this user's registry does not know it. */
+  downSource(source: LabSource): Promise<string[]>;
   downAll(): Promise<Map<string, string[]>>;
   list(): Promise<LabSummary[]>;
   labSpec(lab: string): Promise<LabSpec>;
@@ -114,6 +116,14 @@ export function createEngine(options: EngineOptions): Engine {
         throw e;
       }
       return driver.destroy(lab);
+    },
+
+    async downSource(source) {
+      const parsed = await (await labUp()).parseSource(source);
+      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name);
+      watchers.get(parsed.spec.name)?.stop();
+      watchers.delete(parsed.spec.name);
+      return drivers.ssh().destroySpec(parsed.spec);
     },
 
     async downAll() {

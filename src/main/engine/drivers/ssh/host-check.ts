@@ -4,7 +4,7 @@
 // the machine's own the lab would clash with. The script only reports; the
 // verdict is made here, so every problem of every host is told at once.
 import type { Iface, Route } from '../../../../shared/snapshot';
-import { overlaps } from '../../ipam/cidr';
+import { isIpv4, overlaps } from '../../ipam/cidr';
 import { splitJsonValues } from '../../observe/json-values';
 import { splitSections } from '../../observe/observe-script';
 import { parseLinks, parseRoutes } from '../../observe/parse-iproute';
@@ -20,6 +20,8 @@ export interface CheckNeeds {
   /** Subnets the lab routes (cluster CIDR, or the docker0 subnet). */
   subnets: string[];
 }
+
+const IFACE = /^[A-Za-z0-9_.-]{1,15}$/;
 
 const PACKAGES: Record<string, string> = { ip: 'iproute2', bridge: 'iproute2', ss: 'iproute2', iptables: 'iptables', 'iptables-restore': 'iptables', 'iptables-save': 'iptables', socat: 'socat', setsid: 'util-linux', sed: 'sed' };
 
@@ -82,7 +84,9 @@ export function assessHostCheck(output: string, t: SshTarget, needs: CheckNeeds,
   }
   if (labThere && labThere !== lab) problems.push(`it already holds lab ${labThere} (one lab per machine): remove it first with podnet down ${labThere}`);
 
-  const underlay = findUnderlay(links, routes, t.iface, serverAddress);
+  let underlay = findUnderlay(links, routes, t.iface, serverAddress);
+  // What the machine says goes into the plan's commands: only plain interface names and IPv4 addresses.
+  if (typeof underlay !== 'string' && (!IFACE.test(underlay.dev) || !isIpv4(underlay.ip))) underlay = `its interface "${underlay.dev}" (${underlay.ip}) cannot be used as the underlay: set hosts[].ssh.iface`;
   if (typeof underlay === 'string') problems.push(underlay);
 
   if (labThere !== lab) {

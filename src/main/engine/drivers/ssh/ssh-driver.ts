@@ -135,11 +135,16 @@ export class SshDriver implements HostDriver {
   }
 
   async destroy(lab: string): Promise<string[]> {
-    this.channels.closeLab(lab);
     const entry = await this.entry(lab);
-    if (!entry) return [];
-    const results = await Promise.allSettled(entry.spec.hosts.map(async (h) => (await this.teardownHost(lab, targetOf(h))).map((l) => `${h.name}: ${l}`)));
-    const failed = results.map((r, i) => [r, entry.spec.hosts[i]!.name] as const).filter(([r]) => r.status === 'rejected');
+    return entry ? this.destroySpec(entry.spec) : [];
+  }
+
+  /** Removes a lab from the machines its spec names (also a lab this user's registry does not know: `podnet down lab.yaml`). */
+  async destroySpec(spec: LabSpec): Promise<string[]> {
+    const lab = spec.name;
+    this.channels.closeLab(lab);
+    const results = await Promise.allSettled(spec.hosts.map(async (h) => (await this.teardownHost(lab, targetOf(h))).map((l) => `${h.name}: ${l}`)));
+    const failed = results.map((r, i) => [r, spec.hosts[i]!.name] as const).filter(([r]) => r.status === 'rejected');
     if (failed.length > 0) {
       const why = failed.map(([r, host]) => `${host}: ${((r as PromiseRejectedResult).reason as Error).message}`).join('\n');
       throw new PodnetError(ERROR_CODES.BACKEND_UNAVAILABLE, `lab ${lab} could not be removed from every machine:\n${why}`, {
