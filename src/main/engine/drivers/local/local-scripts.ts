@@ -16,34 +16,24 @@ const q = shellQuote;
 export function setupScript(lab: string, hosts: readonly string[], mtu: number, root = LOCAL_ROOT): string {
   const sw = netnsName(lab, SWITCH);
   const top = root.slice(0, root.lastIndexOf('/')) || '/';
-  let out = `set -eu
+  const all = hosts.map((h) => ({ host: h, ns: hostNamespaces(lab, h, root), dir: hostDir(lab, h, root) }));
+  // Few processes: every folder in one mkdir, every namespace file in one touch, every switch port in one ip batch.
+  return `set -eu
 mkdir -p ${q(top)} ${q(NETNS_DIR)}
 exec 9>${q(`${top}/.lock`)}
 flock 9
-mountpoint -q ${q(top)} || mount --bind ${q(top)} ${q(top)}
-mount --make-private ${q(top)}
+mountpoint -q ${q(top)} || { mount --bind ${q(top)} ${q(top)} && mount --make-private ${q(top)}; }
 flock -u 9
-mkdir -p ${q(labDir(lab, root))}/hosts
+mkdir -p ${all.map((h) => `${q(`${h.dir}/etc/upper`)} ${q(`${h.dir}/etc/work`)}`).join(' ')}
 ip netns add ${q(sw)}
+touch ${all.map((h) => `${q(h.ns.net)} ${q(h.ns.mnt)} ${q(h.ns.uts)}`).join(' ')}
+${all.map((h) => `unshare --net=${q(h.ns.net)} --mount=${q(h.ns.mnt)} --uts=${q(h.ns.uts)} --propagation private true`).join('\n')}
 ip -n ${q(sw)} -batch - <<'PODNET_EOF'
 link add ${SWITCH_BRIDGE} type bridge
 link set ${SWITCH_BRIDGE} mtu ${mtu} up
+${all.map((h) => `link add ${switchPortName(h.host)} mtu ${mtu} type veth peer name eth0 mtu ${mtu} netns ${netnsName(lab, h.host)}\nlink set ${switchPortName(h.host)} master ${SWITCH_BRIDGE} up`).join('\n')}
 PODNET_EOF
 `;
-  for (const host of hosts) {
-    const ns = hostNamespaces(lab, host, root);
-    const dir = hostDir(lab, host, root);
-    const port = switchPortName(host);
-    out += `mkdir -p ${q(`${dir}/etc/upper`)} ${q(`${dir}/etc/work`)}
-touch ${q(ns.net)} ${q(ns.mnt)} ${q(ns.uts)}
-unshare --net=${q(ns.net)} --mount=${q(ns.mnt)} --uts=${q(ns.uts)} --propagation private true
-ip -n ${q(sw)} -batch - <<'PODNET_EOF'
-link add ${port} mtu ${mtu} type veth peer name eth0 mtu ${mtu} netns ${netnsName(lab, host)}
-link set ${port} master ${SWITCH_BRIDGE} up
-PODNET_EOF
-`;
-  }
-  return out;
 }
 
 /**
@@ -53,15 +43,14 @@ PODNET_EOF
  */
 export function hostPrelude(lab: string, host: string, hostsFile: string, root = LOCAL_ROOT): string {
   const dir = hostDir(lab, host, root);
+  // Shell builtins where they do (hostname through /proc, files by printf): a process costs a millisecond or two.
   return `set -eu
-hostname ${q(host)}
+echo ${q(host)} > /proc/sys/kernel/hostname
 mount -t overlay podnet-etc -o ${q(`lowerdir=/etc,upperdir=${dir}/etc/upper,workdir=${dir}/etc/work`)} /etc
 mount -t sysfs sysfs /sys
 mount -t tmpfs -o mode=755,size=64m podnet-run /run
-rm -f /etc/hosts /etc/resolv.conf
-cat > /etc/hosts <<'PODNET_EOF'
-${hostsFile.replace(/\n$/, '')}
-PODNET_EOF
+for f in /etc/hosts /etc/resolv.conf; do [ ! -L "$f" ] || rm -f "$f"; done
+printf '%s' ${q(hostsFile)} > /etc/hosts
 for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sys/net/ipv6/conf/default/disable_ipv6; do [ -w "$f" ] && echo 1 > "$f"; done
 ip link set lo up
 `;
@@ -83,17 +72,14 @@ export function teardownScript(lab: string, root = LOCAL_ROOT): string {
   const dir = labDir(lab, root);
   const prefix = `${NETNS_DIR}/${netnsPrefix(lab)}`;
   return `dir=${q(dir)}
+set -- ${q(prefix)}*
+[ -e "$1" ] || set --
 ids=''
-for f in ${q(prefix)}*; do
-  [ -e "$f" ] || continue
-  ids="$ids $(stat -L -c 'net:[%i]' "$f" 2>/dev/null || true)"
-done
+[ $# -eq 0 ] || ids=$(stat -L -c 'net:[%i]' "$@" 2>/dev/null || true)
 for h in "$dir"/hosts/*; do
-  [ -d "$h" ] || continue
-  if mountpoint -q "$h/mnt"; then
-    ids="$ids $(stat -L -c 'mnt:[%i]' "$h/mnt")"
-    ids="$ids $(nsenter --mount="$h/mnt" sh -c 'for f in /run/netns/*; do [ -e "$f" ] && stat -L -c "net:[%i]" "$f"; done' 2>/dev/null || true)"
-  fi
+  [ -e "$h/mnt" ] || continue
+  # A mount namespace, and the pod namespaces only it can name.
+  ids="$ids $(stat -L -c 'mnt:[%i]' "$h/mnt" 2>/dev/null) $(nsenter --mount="$h/mnt" sh -c 'for f in /run/netns/*; do [ -e "$f" ] && stat -L -c "net:[%i]" "$f"; done' 2>/dev/null || true)"
 done
 ids=$(echo $ids)
 if [ -n "$ids" ]; then
@@ -105,16 +91,10 @@ if [ -n "$ids" ]; then
     case " $ids " in *" $target "*) [ "$pid" -gt 1 ] && kill -9 "$pid" 2>/dev/null ;; esac
   done
 fi
-for h in "$dir"/hosts/*; do
-  [ -d "$h" ] || continue
-  for n in mnt uts; do mountpoint -q "$h/$n" && umount -l "$h/$n"; done
-done
-for f in ${q(prefix)}*; do
-  [ -e "$f" ] || continue
-  n=\${f#${NETNS_DIR}/}
-  ip netns del "$n" 2>/dev/null || { umount -l "$f" 2>/dev/null; rm -f "$f"; }
-  echo "$n"
-done
+# Releasing the namespace files frees the namespaces (as \`ip netns del\` does: detach, then unlink).
+umount -l "$dir"/hosts/*/mnt "$dir"/hosts/*/uts "$@" 2>/dev/null || true
+[ $# -eq 0 ] || rm -f "$@"
+for f in "$@"; do echo "\${f#${NETNS_DIR}/}"; done
 rm -rf "$dir"
 `;
 }
