@@ -115,25 +115,31 @@ export class DriverSet {
 
   /** The driver holding a lab, or LAB_NOT_FOUND. */
   async locate(lab: string): Promise<LocatedLab> {
-    const candidates: { driver: HostDriver; check: boolean }[] = [];
+    const find = async (driver: HostDriver) => {
+      const summary = (await driver.list()).find((l) => l.name === lab);
+      return summary ? { driver, summary } : null;
+    };
+    // A registered lab is where the registry says: if that engine cannot be reached, that is the answer.
     const entry = await this.registry.get(lab);
-    if (entry) candidates.push({ driver: entry.driver === 'ssh' ? this.ssh() : this.docker(entry.engine), check: true });
-    if (process.platform === 'linux') candidates.push({ driver: this.local(), check: false });
-    candidates.push({ driver: this.docker(), check: true });
-    let dockerTrouble: unknown = null;
-    for (const { driver, check } of candidates) {
-      try {
-        if (check) await driver.preflight();
-        const summary = (await driver.list()).find((l) => l.name === lab);
-        if (summary) return { driver, summary };
-      } catch (e) {
-        if (entry && driver !== this.docker()) throw e;
-        dockerTrouble = e;
-      }
+    if (entry) {
+      const driver = this.forSpec(entry);
+      await driver.preflight();
+      const found = await find(driver);
+      if (found) return found;
     }
-    const also = dockerTrouble instanceof Error ? ` (and ${dockerTrouble.message})` : '';
-    throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running${also}`, { hint: 'see `podnet ls`, or start it with `podnet up <lab.yaml>`' });
+    const local = process.platform === 'linux' ? await find(this.local()) : null;
+    if (local) return local;
+    let dockerTrouble = '';
+    try {
+      await this.docker().preflight();
+      const found = await find(this.docker());
+      if (found) return found;
+    } catch (e) {
+      dockerTrouble = ` (and ${e instanceof Error ? e.message : String(e)})`;
+    }
+    throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running${dockerTrouble}`, { hint: 'see `podnet ls`, or start it with `podnet up <lab.yaml>`' });
   }
+
 
   /** Garbage collection in every place labs can be. */
   async collectGarbage(busy: ReadonlySet<string>): Promise<{ removed: string[]; kept: string[]; unreachable: unknown[] }> {

@@ -8,7 +8,9 @@ import { isIpv4, overlaps } from '../../ipam/cidr';
 import { splitJsonValues } from '../../observe/json-values';
 import { splitSections } from '../../observe/observe-script';
 import { parseLinks, parseRoutes } from '../../observe/parse-iproute';
+import type { LabSpec } from '../../spec/lab-spec';
 import { shellQuote } from '../../util/shell-quote';
+import { SSH_PLAN_CONTEXT } from './ssh-plan-context';
 import type { SshTarget } from './ssh-target';
 
 export interface CheckNeeds {
@@ -24,6 +26,19 @@ export interface CheckNeeds {
 const IFACE = /^[A-Za-z0-9_.-]{1,15}$/;
 
 const PACKAGES: Record<string, string> = { ip: 'iproute2', bridge: 'iproute2', ss: 'iproute2', iptables: 'iptables', 'iptables-restore': 'iptables', 'iptables-save': 'iptables', socat: 'socat', setsid: 'util-linux', sed: 'sed' };
+
+/** What a lab needs of each machine, and what it will create there (named for a shared machine). */
+export function checkNeeds(spec: LabSpec): CheckNeeds {
+  const net = spec.network;
+  const link = SSH_PLAN_CONTEXT.names!.link;
+  const vxlan = net.mode === 'pod-cidr' && net.backend === 'vxlan' ? { vni: net.vxlan.vni, port: net.vxlan.port } : null;
+  return {
+    vxlan,
+    responder: spec.hosts.some((h) => h.pods.some((p) => p.serve !== null)),
+    links: [link(net.mode === 'docker0' ? 'docker0' : 'cni0'), ...(vxlan ? [link(`flannel.${vxlan.vni}`)] : [])],
+    subnets: [net.cidr],
+  };
+}
 
 export function hostCheckScript(needs: CheckNeeds, stateDir: string): string {
   const commands = ['ip', 'bridge', 'ss', 'iptables', 'iptables-restore', 'iptables-save', 'setsid', 'sed', ...(needs.responder ? ['socat'] : [])];

@@ -19,7 +19,7 @@ import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
-import { assessHostCheck, hostCheckScript, type CheckNeeds } from './host-check';
+import { assessHostCheck, checkNeeds, hostCheckScript } from './host-check';
 import type { HostKeyPolicy } from './host-key-policy';
 import type { KnownHosts } from './known-hosts';
 import { labManifest } from './lab-manifest';
@@ -282,17 +282,4 @@ exec sh "$d/down.sh"`;
     if (!h?.ssh) throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
     return targetOf(h);
   }
-}
-
-/** What a lab needs of each machine, and what it will create there (named for a shared machine). */
-function checkNeeds(spec: LabSpec): CheckNeeds {
-  const net = spec.network;
-  const link = SSH_PLAN_CONTEXT.names!.link;
-  const vxlan = net.mode === 'pod-cidr' && net.backend === 'vxlan' ? { vni: net.vxlan.vni, port: net.vxlan.port } : null;
-  return {
-    vxlan,
-    responder: spec.hosts.some((h) => h.pods.some((p) => p.serve !== null)),
-    links: [link(net.mode === 'docker0' ? 'docker0' : 'cni0'), ...(vxlan ? [link(`flannel.${vxlan.vni}`)] : [])],
-    subnets: [net.cidr],
-  };
 }
