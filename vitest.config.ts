@@ -1,9 +1,15 @@
+import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
 import { defineConfig } from 'vitest/config';
 
-// Projects: `unit` (pure, fast), `integration` (real Docker daemon and
-// kernel). Each project has its own `sequence.groupOrder` (run one after
-// the other; required when their worker counts differ). Integration suites fail instead of skipping when
-// PODNET_REQUIRE_DOCKER=1 (set by .ci/run) and Docker is missing.
+// Projects: `unit` (pure, fast), `component` (renderer pieces in jsdom),
+// `integration` (real Docker daemon and kernel), `e2e` (the app in real
+// Chromium against `podnet serve` on a real Docker daemon). Each project has
+// its own `sequence.groupOrder` (run one after the other; required when
+// their worker counts differ). Integration and e2e suites fail instead of
+// skipping when PODNET_REQUIRE_DOCKER=1 (set by .ci/run) and Docker (or, for
+// e2e, Chromium) is missing.
 export default defineConfig({
   test: {
     projects: [
@@ -13,6 +19,16 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        plugins: [svelte({ configFile: resolve('svelte.config.js'), compilerOptions: { dev: true } }), svelteTesting()],
+        test: {
+          name: 'component',
+          include: ['test/component/**/*.test.ts'],
+          environment: 'jsdom',
+          setupFiles: ['test/component/setup.ts'],
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -26,7 +42,22 @@ export default defineConfig({
           // Labs are heavy on two cores: a few files at a time.
           maxWorkers: 2,
           fileParallelism: true,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // The node image (shared with integration), then the built app.
+          globalSetup: ['test/integration/global-setup.ts', 'test/e2e/global-setup.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          // One browser and one lab at a time.
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

@@ -5,6 +5,8 @@ import type { Engine } from '../main/engine/index';
 
 /** resources/ — two levels up both from src/cli (tests) and out/cli (the bundle). */
 export const RESOURCES_DIR = fileURLToPath(new URL('../../resources', import.meta.url));
+/** The built renderer (`npm run build`), served by `podnet serve`. */
+export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
 export async function withEngine<T>(run: (engine: Engine) => Promise<T>): Promise<T> {
   const { createEngine } = await import('../main/engine/index');

@@ -70,10 +70,77 @@ program
   .option('-c, --count <n>', 'number of pings', '3')
   .action(async (lab: string, from: string, to: string, flags) => (await import('./commands/ping')).pingCommand(lab, from, to, flags));
 
+const exercise = program.command('exercise').description('guided exercises, checked against the real state of a lab');
+exercise
+  .command('list')
+  .description('the exercises, in curriculum order')
+  .option('--json', 'print as JSON')
+  .action(async (flags) => (await import('./commands/exercise-list')).exerciseListCommand(flags));
+exercise
+  .command('show')
+  .description('an exercise\'s text, commands and checks (filled in for its lab when it runs)')
+  .argument('<exercise>', 'id or number')
+  .option('--lab <name>', 'fill in commands for this running lab')
+  .option('--hints', 'show the hints')
+  .option('--solutions', 'show the solutions')
+  .option('--json', 'print as JSON')
+  .action(async (id: string, flags) => (await import('./commands/exercise-show')).exerciseShowCommand(id, flags));
+exercise
+  .command('start')
+  .description('launch the exercise\'s lab')
+  .argument('<exercise>', 'id or number')
+  .option('--lab <name>', 'name the lab (default: the built-in lab\'s name)')
+  .option('--reset', 'remove a running lab of that name first')
+  .action(async (id: string, flags) => (await import('./commands/exercise-start')).exerciseStartCommand(id, flags));
+exercise
+  .command('check')
+  .description('evaluate the checks against the running lab; exit 0 only if all pass')
+  .argument('<exercise>', 'id or number')
+  .option('--step <n>', 'only this step')
+  .option('--lab <name>', 'the lab to check (default: the built-in lab\'s name)')
+  .option('--json', 'print as JSON')
+  .action(async (id: string, flags) => (await import('./commands/exercise-check')).exerciseCheckCommand(id, flags));
+exercise
+  .command('play')
+  .description('build a fresh lab and play every step: check (must fail where a change is asked), solution, check (must pass); exit 0 only if all played')
+  .argument('<exercise>', 'id or number')
+  .option('--lab <name>', 'name of the lab to build (default: the built-in lab\'s name)')
+  .option('--keep', 'keep the lab afterwards')
+  .option('--json', 'print the report as JSON')
+  .action(async (id: string, flags) => (await import('./commands/exercise-play')).exercisePlayCommand(id, flags));
+
+program
+  .command('capture')
+  .description('capture packets on an interface of a host or pod (tcpdump inside it, streamed back); Ctrl-C stops')
+  .argument('<lab>', 'the lab name')
+  .argument('<target>', 'host, host/pod or internet')
+  .argument('<iface>', 'interface, e.g. eth0, flannel.1, any')
+  .option('--filter <expr>', 'a tcpdump filter, e.g. "udp port 8472" (passed to tcpdump as one argument, no shell)')
+  .option('-c, --count <n>', 'stop after n packets')
+  .option('--seconds <n>', 'stop after n seconds')
+  .option('-w, --write <file.pcap>', 'save the packets as a .pcap file (opens in Wireshark)')
+  .option('--json', 'one JSON object per packet')
+  .action(async (lab: string, target: string, iface: string, flags) => (await import('./commands/capture')).captureCommand(lab, target, iface, flags));
+
+program
+  .command('path')
+  .description('the hops one ping really takes (captured in every namespace of the lab), and where it stops; exit 0 if the ping got its reply')
+  .argument('<lab>', 'the lab name')
+  .argument('<from>', 'host or host/pod')
+  .argument('<to>', 'host, host/pod, internet, or an IP address')
+  .option('--json', 'print as JSON')
+  .action(async (lab: string, from: string, to: string, flags) => (await import('./commands/path')).pathCommand(lab, from, to, flags));
+
 program
   .command('gc')
   .description('remove what killed or crashed runs left behind (found by label)')
   .action(async () => (await import('./commands/gc')).gcCommand());
+
+program
+  .command('serve')
+  .description('browser mode: the app at http://127.0.0.1:<port>/?token=… (this machine only; the token is the key)')
+  .option('-p, --port <n>', 'port on 127.0.0.1 (0: any free port)', '7474')
+  .action(async (flags) => (await import('./commands/serve')).serveCommand(flags));
 
 const image = program.command('image').description('the node image every lab host runs');
 image

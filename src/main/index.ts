@@ -1,47 +1,69 @@
-// Electron app and window lifecycle only; everything else is the engine.
+// Electron app and window lifecycle only; everything else is the engine
+// (src/main/engine) and the contract (src/main/api).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, ipcMain, Menu, session, type BrowserWindow } from 'electron';
+import type { LabFile } from '../shared/ipc';
+import { createClientApi } from './api/client-api';
+import { buildAppMenu } from './app-menu';
+import { askAboutRunningLabs } from './ask-about-running-labs';
+import { chooseLabFile } from './choose-lab-file';
 import { createEngine } from './engine/index';
-import { createHandlers, registerIpc } from './ipc/register-ipc';
+import { bindRendererApi, type RendererBinding } from './ipc/register-ipc';
+import { restrictPermissions } from './permissions';
+import { installQuitGuard } from './quit-guard';
+import { createMainWindow, isAppUrl, type WindowPaths } from './window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const resourcesDir = join(here, '../../resources');
+const paths: WindowPaths = {
+  preload: join(here, '../preload/index.cjs'),
+  rendererFile: join(here, '../renderer/index.html'),
+  ...(process.env.ELECTRON_RENDERER_URL ? { devServerUrl: process.env.ELECTRON_RENDERER_URL } : {}),
+};
 
-if (!app.requestSingleInstanceLock()) app.quit();
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | null = null;
+  let binding: RendererBinding | null = null;
 
-let window: BrowserWindow | null = null;
-
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    title: 'Podnet Lab',
-    show: false,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+  void app.whenReady().then(() => {
+    const engine = createEngine({ resourcesDir });
+    const appUrl = (url: string) => isAppUrl(url, paths);
+    restrictPermissions(session.defaultSession, appUrl);
+    const guard = installQuitGuard({
+      app,
+      engine,
+      ask: (labs, building) => askAboutRunningLabs(window, labs, building),
+      building: () => binding?.current().launching ?? 0,
+      cancelBuilds: () => binding?.current().cancelLaunches(),
+    });
+    window = createMainWindow(paths);
+    guard.attach(window);
+    binding = bindRendererApi(
+      ipcMain,
+      window.webContents,
+      (events) => createClientApi({ engine, resourcesDir, events, info: { transport: 'electron', version: app.getVersion() } }),
+      appUrl,
+    );
+    Menu.setApplicationMenu(
+      buildAppMenu((command) => {
+        const emit = (file?: LabFile) => binding?.current().events.emit('menu:command', { command, ...(file ? { file } : {}) });
+        // A page cannot open its file chooser from a menu (no user gesture there): the native dialog does it.
+        if (command === 'open-lab-file') void chooseLabFile(window).then((file) => file && emit(file));
+        else emit();
+      }),
+    );
+    app.on('second-instance', () => {
+      if (window?.isMinimized()) window.restore();
+      window?.focus();
+    });
+    app.on('will-quit', () => {
+      binding?.dispose();
+      void engine.dispose();
+    });
   });
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(here, '../renderer/index.html'));
-  return win;
+
+  app.on('window-all-closed', () => app.quit());
 }
-
-void app.whenReady().then(() => {
-  const engine = createEngine({ resourcesDir });
-  registerIpc(ipcMain, createHandlers(engine, resourcesDir), (e) => e.sender === window?.webContents);
-  window = createWindow();
-  app.on('second-instance', () => window?.focus());
-  app.on('will-quit', () => void engine.dispose());
-});
-
-app.on('window-all-closed', () => app.quit());

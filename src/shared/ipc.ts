@@ -1,21 +1,176 @@
 // The one IPC contract: invoke channels (request → response) and push events.
 // Electron's main process and the browser-mode server both serve exactly this
 // map; the preload (or the WebSocket client) exposes it as `window.podnet`.
-import type { BuiltinLab, LabSummary } from './lab';
+import type { BuiltinLab, LabSummary, UpProgress } from './lab';
 import type { SerializedError } from './errors';
+import type { Snapshot } from './snapshot';
+
+/** What to launch: a built-in lab by name, or the text of a lab file the user opened. */
+export type LaunchSource = { builtin: string } | { text: string; file: string };
+
+export interface AppInfo {
+  transport: 'electron' | 'browser';
+  version: string;
+}
+
+export interface LaunchResult {
+  name: string;
+  elapsedMs: number;
+}
+
+export interface TerminalOpenRequest {
+  lab: string;
+  /** `host`, `host/pod` or `internet`. */
+  target: string;
+  cols: number;
+  rows: number;
+  /** Run `ping <address>` instead of a login shell (the Ping… action). */
+  ping?: string;
+}
+
+export interface TerminalInfo {
+  id: string;
+  lab: string;
+  target: string;
+  title: string;
+}
+
+/** A finished recording of a terminal session. */
+export interface TerminalRecording {
+  /** asciicast v2 (newline-delimited JSON), plays in asciinema. */
+  cast: string;
+  /** What was printed, without escape sequences. */
+  text: string;
+  durationMs: number;
+}
 
 export interface InvokeMap {
+  /** The renderer is mounted and listening: queued events are delivered from now on. */
+  'app:ready': { request: void; response: AppInfo };
   'labs:builtin': { request: void; response: BuiltinLab[] };
   'labs:list': { request: void; response: LabSummary[] };
+  /** Builds a lab; progress arrives as `up:progress` / `up:log` events with the same opId. */
+  'labs:up': { request: { opId: string; source: LaunchSource }; response: LaunchResult };
+  'labs:cancel': { request: { opId: string }; response: void };
+  'labs:down': { request: { name: string }; response: { removed: string[] } };
+  /** Starts pushing `topology:snapshot` for the lab (the latest at once). */
+  'topology:watch': { request: { lab: string }; response: void };
+  'topology:unwatch': { request: { lab: string }; response: void };
+  'terminal:open': { request: TerminalOpenRequest; response: TerminalInfo };
+  'terminal:input': { request: { id: string; data: string }; response: void };
+  'terminal:resize': { request: { id: string; cols: number; rows: number }; response: void };
+  /** The renderer has rendered `chars` characters of this session's output (flow control). */
+  'terminal:ack': { request: { id: string; chars: number }; response: void };
+  'terminal:close': { request: { id: string }; response: void };
+  /** Starts (on: true → null) or stops (on: false → the recording) recording a session. */
+  'terminal:record': { request: { id: string; on: boolean }; response: TerminalRecording | null };
+}
+
+/** A lab file the user picked: its name and text. */
+export interface LabFile {
+  name: string;
+  text: string;
+}
+
+export type MenuCommand = 'open-lab-file' | 'ping' | 'new-terminal' | 'fit-topology';
+
+export interface EventMap {
+  'up:progress': { opId: string; progress: UpProgress };
+  'up:log': { opId: string; line: string };
+  'topology:snapshot': { lab: string; snapshot: Snapshot };
+  'topology:error': { lab: string; message: string };
+  'terminal:data': { id: string; data: string };
+  'terminal:exit': { id: string; code: number | null };
+  /** An app-menu item; "Open Lab File…" in the desktop app carries the file the user chose in the native dialog. */
+  'menu:command': { command: MenuCommand; file?: LabFile };
 }
 
 export type InvokeChannel = keyof InvokeMap;
+export type EventName = keyof EventMap;
+export type Request<C extends InvokeChannel> = InvokeMap[C]['request'];
+export type Response<C extends InvokeChannel> = InvokeMap[C]['response'];
+
+/** The one Electron IPC channel that carries push events to the page. */
+export const ELECTRON_EVENT_CHANNEL = 'podnet:event';
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
-/** What the renderer sees as `window.podnet`: one shape for both transports. */
-export interface PodnetApi {
-  invoke<C extends InvokeChannel>(channel: C, request: InvokeMap[C]['request']): Promise<InvokeMap[C]['response']>;
+/** An error from the other side of the transport, with the engine's code, hint and diagnostics. */
+export interface PodnetApiError extends Error {
+  code: SerializedError['code'];
+  hint?: string;
+  diagnostics?: SerializedError['diagnostics'];
 }
 
-export const INVOKE_CHANNELS: readonly InvokeChannel[] = ['labs:builtin', 'labs:list'];
+/** What the renderer sees as `window.podnet`: one shape for both transports. */
+export interface PodnetApi {
+  invoke<C extends InvokeChannel>(channel: C, request: Request<C>): Promise<Response<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}
+
+const INVOKE_CHANNEL_SET: { [C in InvokeChannel]: true } = {
+  'app:ready': true,
+  'labs:builtin': true,
+  'labs:list': true,
+  'labs:up': true,
+  'labs:cancel': true,
+  'labs:down': true,
+  'topology:watch': true,
+  'topology:unwatch': true,
+  'terminal:open': true,
+  'terminal:input': true,
+  'terminal:resize': true,
+  'terminal:ack': true,
+  'terminal:close': true,
+  'terminal:record': true,
+};
+
+const EVENT_NAME_SET: { [E in EventName]: true } = {
+  'up:progress': true,
+  'up:log': true,
+  'topology:snapshot': true,
+  'topology:error': true,
+  'terminal:data': true,
+  'terminal:exit': true,
+  'menu:command': true,
+};
+
+export const INVOKE_CHANNELS = Object.keys(INVOKE_CHANNEL_SET) as readonly InvokeChannel[];
+export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
+
+export const isInvokeChannel = (c: unknown): c is InvokeChannel => typeof c === 'string' && Object.hasOwn(INVOKE_CHANNEL_SET, c);
+export const isEventName = (e: unknown): e is EventName => typeof e === 'string' && Object.hasOwn(EVENT_NAME_SET, e);
+
+/** Turns an error envelope back into an Error (same on both transports). */
+export function envelopeError(error: SerializedError): PodnetApiError {
+  const e = new Error(error.message) as PodnetApiError;
+  e.name = 'PodnetApiError';
+  e.code = error.code;
+  if (error.hint) e.hint = error.hint;
+  if (error.diagnostics) e.diagnostics = error.diagnostics;
+  return e;
+}
+
+const isSerializedError = (e: unknown): e is SerializedError =>
+  typeof e === 'object' && e !== null && !(e instanceof Error) && typeof (e as SerializedError).code === 'string' && typeof (e as SerializedError).message === 'string';
+
+/**
+ * Electron's context bridge drops an Error's own properties (code, hint,
+ * diagnostics), so the preload rejects with the plain envelope error and
+ * the page turns it back into an Error with this.
+ */
+export function withApiErrors(api: PodnetApi): PodnetApi {
+  return {
+    invoke: (channel, request) =>
+      api.invoke(channel, request).catch((e: unknown) => {
+        throw isSerializedError(e) ? envelopeError(e) : e;
+      }),
+    on: (event, listener) => api.on(event, listener),
+  };
+}
+
+/** The result of an envelope: its value, or its error thrown. */
+export function unwrapResult<T>(result: IpcResult<T>): T {
+  if (result.ok) return result.value;
+  throw envelopeError(result.error);
+}

@@ -3,7 +3,7 @@
 // routes, a published port, masquerade to the lab internet. Each check
 // reads the observed snapshot or runs a real command in the lab.
 import { expect } from 'vitest';
-import type { HostDriver, SpawnOptions, SpawnedProcess } from '../../src/main/engine/drivers/host-driver';
+import type { HostDriver } from '../../src/main/engine/drivers/host-driver';
 import type { Engine } from '../../src/main/engine/index';
 import type { HostState, Snapshot } from '../../src/shared/snapshot';
 
@@ -91,9 +91,8 @@ export async function expectTerminal(engine: Engine, lab: string, target: string
 export async function expectStreamedCapture(driver: HostDriver, lab: string, host: string, iface: string, during: () => Promise<unknown>): Promise<void> {
   let out = '';
   let err = '';
-  // `spawn` is on every driver (the local and ssh drivers, and the Docker driver once captures are merged).
-  const spawner = driver as HostDriver & { spawn(lab: string, host: string, argv: string[], o: SpawnOptions): Promise<SpawnedProcess> };
-  const p = await spawner.spawn(lab, host, ['tcpdump', '-nn', '-l', '-i', iface, 'udp', 'port', '8472'], { onStdout: (b) => (out += b.toString()), onStderr: (b) => (err += b.toString()) });
+  expect(driver.spawn, `${driver.kind} driver streams processes itself`).toBeDefined();
+  const p = await driver.spawn!(lab, host, ['tcpdump', '-nn', '-l', '-i', iface, 'udp', 'port', '8472'], { onStdout: (b) => (out += b.toString()), onStderr: (b) => (err += b.toString()) });
   const waitFor = async (what: () => boolean, label: string) => {
     for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 25));
     expect(what(), `${label}; stderr: ${err}`).toBe(true);

@@ -1,4 +1,5 @@
 import type { HostState, Iface, NetnsState } from '../../shared/snapshot';
+import { formatRoute } from '../../main/engine/observe/route-lookup';
 import { withEngine } from '../cli-context';
 
 export async function inspectCommand(lab: string, flags: { json?: boolean }): Promise<void> {
@@ -25,7 +26,7 @@ function formatIface(i: Iface): string {
 function formatNetns(s: NetnsState, indent: string): string[] {
   const out = [`${indent}interfaces:`, ...s.interfaces.map((i) => `${indent}  ${formatIface(i)}`), `${indent}routes:`];
   for (const r of s.routes) {
-    out.push(`${indent}  ${[r.dst, r.gateway && `via ${r.gateway}`, r.dev && `dev ${r.dev}`, r.protocol && `proto ${r.protocol}`, r.scope && `scope ${r.scope}`, r.prefsrc && `src ${r.prefsrc}`, ...r.flags].filter(Boolean).join(' ')}`);
+    out.push(`${indent}  ${formatRoute(r)}`);
   }
   if (s.neighbours.length) out.push(`${indent}neighbours:`, ...s.neighbours.map((n) => `${indent}  ${n.dst} dev ${n.dev}${n.lladdr ? ` lladdr ${n.lladdr}` : ''} ${n.state.join(',')}`));
   return out;

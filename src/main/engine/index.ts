@@ -3,19 +3,28 @@
 // import anywhere below this folder.
 import type Docker from 'dockerode';
 import { ERROR_CODES } from '../../shared/errors';
+import type { CaptureListener, CaptureRequest } from '../../shared/capture';
 import type { ExecResult, LabSummary } from '../../shared/lab';
+import type { PacketPath } from '../../shared/path';
 import type { Snapshot } from '../../shared/snapshot';
+import { DEFAULT_VXLAN_PORTS } from './capture/decode-packet';
+import { startCaptureSession, type CaptureSession } from './capture/capture-session';
 import { DriverSet } from './driver-set';
 import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
 import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 import { defaultStateDir } from './registry/state-dir';
 import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
+import { spawnOverExec } from './drivers/spawn-wrapper';
 import { PodnetError, isPodnetError } from './errors';
+import { createExerciseApi, type ExerciseApi } from './exercises/exercise-service';
 import { INTERNET_NODE } from './plan/internet-node';
 import type { PlannedLab, UpOptions, UpResult } from './lab-up';
 import type { LabSource } from './lab-source';
 import { LabWatcher, type SnapshotListener } from './lab-watcher';
 import { observeHost, observeLab } from './observe/observe-lab';
+import { parseLinks } from './observe/parse-iproute';
+import { allNodes } from './observe/snapshot-nodes';
+import { probePath, type ProbeNode } from './path/probe-path';
 import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
 import type { LabSpec } from './spec/lab-spec';
 import type { ParsedLab } from './spec/parse-lab';
@@ -45,7 +54,7 @@ export interface PingResult extends PingSummary {
   output: string;
 }
 
-export interface Engine {
+export interface Engine extends ExerciseApi {
   plan(source: LabSource): Promise<PlannedLab>;
   up(source: LabSource, opts?: UpOptions): Promise<UpResult>;
   down(lab: string): Promise<string[]>;
@@ -56,8 +65,16 @@ export interface Engine {
   labSpec(lab: string): Promise<LabSpec>;
   inspect(lab: string): Promise<Snapshot>;
   exec(lab: string, target: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
-  ping(lab: string, from: string, to: string, opts?: { count?: number; onOutput?(chunk: string): void; signal?: AbortSignal }): Promise<PingResult>;
-  shell(lab: string, target: string, size: { cols: number; rows: number }): Promise<ShellStream>;
+  ping(lab: string, from: string, to: string, opts?: { count?: number; pattern?: string; onOutput?(chunk: string): void; signal?: AbortSignal }): Promise<PingResult>;
+  /**
+   * Starts tcpdump on an interface of a host or pod; resolves once it listens.
+   * Packets stream to `listener.onPacket`; `session.stop()` ends it, `session.pcap()` is the .pcap file.
+   */
+  startCapture(lab: string, request: CaptureRequest, listener?: CaptureListener): Promise<CaptureSession>;
+  /** Pings `from` → `to` while capturing in every namespace of the lab: the hops the packet really took. */
+  packetPath(lab: string, from: string, to: string, opts?: { signal?: AbortSignal }): Promise<PacketPath>;
+  /** A terminal on a target: a login shell, or `opts.argv` (e.g. a ping) in its place. */
+  shell(lab: string, target: string, size: { cols: number; rows: number }, opts?: { argv?: string[] }): Promise<ShellStream>;
   watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
   gc(): Promise<{ removed: string[]; kept: string[] }>;
   buildImage(opts: { method?: ImageMethod; onLine(line: string): void; signal?: AbortSignal }): Promise<string>;
@@ -75,6 +92,7 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const watchers = new Map<string, LabWatcher>();
   const building = new Set<string>();
+  const captures = new Set<CaptureSession>();
 
   const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
   // Parsing a lab file (yaml, zod) is loaded by the commands that need it only: `down`, `ls`, `exec` start faster.
@@ -93,6 +111,25 @@ export function createEngine(options: EngineOptions): Engine {
 
   const inTarget = (driver: HostDriver, target: Target, argv: string[]) =>
     target.pod ? ['ip', 'netns', 'exec', driver.planContext.podNetns(target.host, target.pod), ...argv] : argv;
+
+  const captureOn = async (driver: HostDriver, lab: string, target: Target, spec: LabSpec | null, request: CaptureRequest, listener?: CaptureListener) => {
+    const session = await startCaptureSession({
+      lab,
+      target: formatTarget(target),
+      iface: request.iface,
+      filter: request.filter ?? null,
+      count: request.count ?? null,
+      ...(listener ? { listener } : {}),
+      vxlanPorts: vxlanPortsOf(spec),
+      spawn: async (argv, o) => {
+        const here = inTarget(driver, target, argv);
+        return driver.spawn ? driver.spawn(lab, target.host, here, o) : spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o);
+      },
+    });
+    captures.add(session);
+    void session.done.finally(() => captures.delete(session));
+    return session;
+  };
 
   const engine: Engine = {
     plan: async (source) => (await labUp()).planFromSource(source, driverFor),
@@ -175,7 +212,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const count = opts.count ?? 3;
       let output = '';
-      const result = await driver.exec(lab, from.host, inTarget(driver, from, pingArgv(destination, count)), {
+      const result = await driver.exec(lab, from.host, inTarget(driver, from, pingArgv(destination, count, opts.pattern)), {
         ...(opts.signal ? { signal: opts.signal } : {}),
         onStdout: (b) => {
           output += b.toString('utf8');
@@ -187,11 +224,42 @@ export function createEngine(options: EngineOptions): Engine {
       return { ...summary, ok: result.code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + result.stderr };
     },
 
-    async shell(lab, targetText, size) {
+    async startCapture(lab, request, listener) {
+      const { driver, target, spec } = await resolveTarget(lab, request.target);
+      return captureOn(driver, lab, target, spec, request, listener);
+    },
+
+    async packetPath(lab, from, to, opts = {}) {
+      const { driver, target, spec } = await resolveTarget(lab, from);
+      const snapshot = await engine.inspect(lab);
+      const nodes: ProbeNode[] = allNodes(snapshot)
+        .filter((n) => n.host.reachable)
+        .map((n) => ({ node: n.node, ifaces: n.netns.interfaces }));
+      const underlay = await driver.exec(lab, 'underlay', ['ip', '-j', '-d', 'link', 'show']).catch(() => null);
+      if (underlay?.code === 0) nodes.push({ node: 'underlay', ifaces: parseLinks(JSON.parse(underlay.stdout)) });
+      const source = allNodes(snapshot).find((n) => n.node === formatTarget(target));
+      const vxlanPorts = vxlanPortsOf(spec);
+      return probePath({
+        lab,
+        from: formatTarget(target),
+        to,
+        snapshot,
+        source: source ? (source.pod ? source.pod.ip : source.host.underlayIp) : null,
+        nodes,
+        vxlanPorts,
+        // The underlay switch is no target a learner names, but the path crosses it.
+        capture: (node, filter) => captureOn(driver, lab, parseTarget(node), spec, { target: node, iface: 'any', filter }),
+        ping: (pattern) => engine.ping(lab, from, to, { count: 2, pattern, ...(opts.signal ? { signal: opts.signal } : {}) }),
+      });
+    },
+
+    async shell(lab, targetText, size, opts = {}) {
       const { driver, target } = await resolveTarget(lab, targetText);
       const label = formatTarget(target);
-      const argv = inTarget(driver, target, ['bash', '--login']);
-      return driver.shell(lab, target.host, argv, { ...size, env: { PODNET_TARGET: label, PS1: `[${label}] \\w\\$ ` } });
+      const argv = inTarget(driver, target, opts.argv && opts.argv.length > 0 ? opts.argv : ['bash', '--login']);
+      // Debian's stock prompt shows $debian_chroot in front: "(pod b)root@host2:/#" tells a pod's shell from its host's.
+      const env: Record<string, string> = { PODNET_TARGET: label, ...(target.pod ? { debian_chroot: `pod ${target.pod}` } : {}) };
+      return driver.shell(lab, target.host, argv, { ...size, env });
     },
 
     watch(lab, listener, onError) {
@@ -220,7 +288,20 @@ export function createEngine(options: EngineOptions): Engine {
       return method;
     },
 
+    ...createExerciseApi(
+      {
+        up: (source, opts) => engine.up(source, opts),
+        down: (lab) => engine.down(lab),
+        inspect: (lab) => engine.inspect(lab),
+        exec: (lab, target, argv, opts) => engine.exec(lab, target, argv, opts),
+        ping: (lab, from, to, opts) => engine.ping(lab, from, to, opts),
+        startCapture: (lab, request, listener) => engine.startCapture(lab, request, listener),
+      },
+      options.resourcesDir,
+    ),
+
     async dispose() {
+      await Promise.all([...captures].map((c) => c.stop().catch(() => undefined)));
       for (const w of watchers.values()) w.stop();
       watchers.clear();
       await drivers.dispose();
@@ -229,7 +310,12 @@ export function createEngine(options: EngineOptions): Engine {
   return engine;
 }
 
+function vxlanPortsOf(spec: LabSpec | null): number[] {
+  return [...new Set([...DEFAULT_VXLAN_PORTS, ...(spec ? [spec.network.vxlan.port] : [])])];
+}
+
 export type { LabSource, PlannedLab, UpOptions, UpResult };
+export type { CaptureSession };
 export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 export type { HostKeyInfo } from './drivers/ssh/host-key';
 export { PodnetError, isPodnetError, serializeError } from './errors';

@@ -16,8 +16,10 @@ export function parsePingSummary(output: string): PingSummary | null {
   return { transmitted: Number(m[1]), received: Number(m[2]), lossPercent: Number(m[3]) };
 }
 
-export function pingArgv(destination: string, count: number): string[] {
-  return ['ping', '-n', '-c', String(count), '-i', '0.2', '-W', '1', destination];
+/** `pattern`: up to 16 payload bytes in hex (`ping -p`), to recognise this ping's packets in a capture. */
+export function pingArgv(destination: string, count: number, pattern?: string): string[] {
+  if (pattern !== undefined && !/^[0-9a-f]{2,32}$/.test(pattern)) throw new Error(`bad ping pattern ${pattern}`);
+  return ['ping', '-n', '-c', String(count), '-i', '0.2', '-W', '1', ...(pattern ? ['-p', pattern] : []), destination];
 }
 
 export function isAddress(to: string): boolean {

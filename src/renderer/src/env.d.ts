@@ -4,6 +4,7 @@ import type { PodnetApi } from '../../shared/ipc';
 
 declare global {
   interface Window {
-    podnet: PodnetApi;
+    /** Set by the Electron preload; absent in browser mode. */
+    podnet?: PodnetApi;
   }
 }

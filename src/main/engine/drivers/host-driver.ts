@@ -109,6 +109,11 @@ export interface HostDriver {
   /** The spec a running lab was built from. */
   labSpec(lab: string): Promise<LabSpec | null>;
   exec(lab: string, host: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts a long-running argv (e.g. tcpdump) with byte-safe streamed output and a way to stop it.
+   * Optional: without it the engine runs `spawnOverExec` (spawn-wrapper.ts) over `exec`.
+   */
+  spawn?(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess>;
   /** A warm channel for quick scripts (observation): no per-call start-up cost. */
   channel(lab: string, host: string): ScriptChannel;
   observeScope(lab: string, host: string): ObserveScope;

@@ -3,6 +3,8 @@
 // stderr (a marked line) and then execs the argv — same PID — so a later
 // `kill -<SIG> <pid>` on the same host reaches exactly that process. The
 // argv itself is passed as positional parameters ("$@"), never parsed by the shell.
+import type { ExecResult } from '../../../shared/lab';
+import type { ExecOptions, SpawnOptions, SpawnedProcess } from './host-driver';
 
 const PID_LINE = /^\x1epid (\d+)\n/;
 
@@ -44,4 +46,30 @@ export class PidLineFilter {
     this.head = null;
     this.resolvePid(null);
   }
+}
+
+/**
+ * `spawn` for a driver that only has `exec` with streamed output: the same
+ * PID-reporting wrapper, the exit code when exec returns, `kill` as another
+ * exec on the same host. (exec also keeps the output; a driver that captures
+ * for long should implement `spawn` itself, as the Docker driver does.)
+ */
+export function spawnOverExec(exec: (argv: string[], opts: ExecOptions) => Promise<ExecResult>, argv: readonly string[], opts: SpawnOptions): SpawnedProcess {
+  const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
+  let ended = false;
+  const exited = exec(pidReportingArgv(argv), { onStdout: opts.onStdout, onStderr: (b) => pidFilter.push(b) }).then(
+    (r) => r.code,
+    () => -1,
+  ).finally(() => {
+    ended = true;
+    pidFilter.end();
+  });
+  return {
+    exited,
+    async kill(signal = 'TERM') {
+      const pid = await pidFilter.pid;
+      if (ended || pid === null) return;
+      await exec(killArgv(signal, pid), {}).catch(() => undefined);
+    },
+  };
 }

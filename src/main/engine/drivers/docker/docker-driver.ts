@@ -14,12 +14,12 @@ import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
 import type { HostPlan } from '../../plan/step';
 import type { LabRegistry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
-import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ImageProgress, ObserveScope, ShellOptions, ShellStream } from '../host-driver';
+import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ImageProgress, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { builderAlive, currentBuilder } from '../builder';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
-import { openExecChannel, runExec } from './docker-exec';
+import { openExecChannel, runExec, spawnExec } from './docker-exec';
 import { LABELS, SWITCH, SWITCH_BRIDGE, containerName, labFilter, switchPortName } from './docker-identity';
 import { openDockerShell } from './docker-shell';
 import { NODE_IMAGE, buildNodeImage, imageExists, type ImageMethod } from './node-image';
@@ -275,6 +275,15 @@ export class DockerDriver implements HostDriver {
   async exec(lab: string, host: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     try {
       return await runExec(this.docker, containerName(lab, host), argv, opts);
+    } catch (e) {
+      if (isNotFound(e)) throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
+      throw e;
+    }
+  }
+
+  async spawn(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+    try {
+      return await spawnExec(this.docker, containerName(lab, host), argv, opts);
     } catch (e) {
       if (isNotFound(e)) throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
       throw e;

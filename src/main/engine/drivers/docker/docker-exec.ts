@@ -4,7 +4,8 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ExecResult } from '../../../../shared/lab';
 import { cancelledError } from '../../errors';
-import type { ExecOptions } from '../host-driver';
+import type { ExecOptions, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { PidLineFilter, killArgv, pidReportingArgv } from '../spawn-wrapper';
 import type { ChannelTransport } from '../script-channel';
 
 export async function runExec(docker: Docker, containerName: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -63,5 +64,37 @@ export async function openExecChannel(docker: Docker, containerName: string, arg
       stream.once('close', listener);
     },
     close: () => stream.destroy(),
+  };
+}
+
+/** A process with streamed, unbuffered output that can be signalled (see spawn-wrapper.ts). */
+export async function spawnExec(docker: Docker, containerName: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+  const container = docker.getContainer(containerName);
+  const exec = await container.exec({ Cmd: pidReportingArgv(argv), AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
+  stdout.on('data', (b: Buffer) => opts.onStdout(b));
+  stderr.on('data', (b: Buffer) => pidFilter.push(b));
+  docker.modem.demuxStream(stream, stdout, stderr);
+  let ended = false;
+  const exited = new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', () => resolve());
+  }).then(async () => {
+    ended = true;
+    pidFilter.end();
+    const info = await exec.inspect().catch(() => null);
+    return info?.ExitCode ?? -1;
+  });
+  return {
+    exited,
+    async kill(signal = 'TERM') {
+      const pid = await pidFilter.pid;
+      if (ended || pid === null) return;
+      await runExec(docker, containerName, killArgv(signal, pid)).catch(() => undefined);
+    },
   };
 }

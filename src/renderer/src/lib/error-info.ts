@@ -1,0 +1,23 @@
+// Errors from the API as the UI shows them: message, hint, and lab-file
+// diagnostics with line and column.
+import type { Diagnostic, ErrorCode } from '../../../shared/errors';
+import type { PodnetApiError } from '../../../shared/ipc';
+
+export interface ErrorInfo {
+  code: ErrorCode | 'E_INTERNAL';
+  message: string;
+  hint?: string;
+  diagnostics: Diagnostic[];
+}
+
+export function errorInfo(e: unknown): ErrorInfo {
+  if (e instanceof Error) {
+    const api = e as Partial<PodnetApiError>;
+    return { code: api.code ?? 'E_INTERNAL', message: e.message, ...(api.hint ? { hint: api.hint } : {}), diagnostics: api.diagnostics ?? [] };
+  }
+  return { code: 'E_INTERNAL', message: String(e), diagnostics: [] };
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

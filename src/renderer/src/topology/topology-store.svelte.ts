@@ -1,0 +1,54 @@
+// The lab shown in the topology and its latest OBSERVED snapshot, replaced
+// wholesale whenever the engine pushes a higher revision.
+import type { PodnetApi } from '../../../shared/ipc';
+import type { Snapshot } from '../../../shared/snapshot';
+import { errorMessage } from '../lib/error-info';
+import { buildTopologyGraph, type TopologyGraph } from './topology-graph';
+import type { Selection } from './selection';
+
+export class TopologyStore {
+  lab = $state<string | null>(null);
+  snapshot = $state.raw<Snapshot | null>(null);
+  error = $state<string | null>(null);
+  selection = $state<Selection | null>(null);
+  readonly graph: TopologyGraph | null = $derived(this.snapshot ? buildTopologyGraph(this.snapshot) : null);
+  private readonly off: (() => void)[] = [];
+
+  constructor(private readonly api: PodnetApi) {
+    this.off.push(
+      api.on('topology:snapshot', ({ lab, snapshot }) => {
+        // One watcher per lab pushes rising revisions; a re-created lab starts again at 1.
+        if (lab !== this.lab) return;
+        this.snapshot = snapshot;
+        this.error = null;
+      }),
+      api.on('topology:error', ({ lab, message }) => {
+        if (lab === this.lab) this.error = message;
+      }),
+    );
+  }
+
+  /** Shows a lab (null: none); watching it live until another is shown. */
+  async show(lab: string | null): Promise<void> {
+    if (lab === this.lab) return;
+    const previous = this.lab;
+    this.lab = lab;
+    this.snapshot = null;
+    this.selection = null;
+    this.error = null;
+    if (previous) await this.api.invoke('topology:unwatch', { lab: previous }).catch(() => undefined);
+    if (lab) await this.api.invoke('topology:watch', { lab }).catch((e: unknown) => (this.error = errorMessage(e)));
+  }
+
+  /** The lab went away (stopped): forget it without asking the engine. */
+  forget(lab: string): void {
+    if (this.lab !== lab) return;
+    this.lab = null;
+    this.snapshot = null;
+    this.selection = null;
+  }
+
+  dispose(): void {
+    for (const f of this.off) f();
+  }
+}

@@ -1,0 +1,124 @@
+// The exercise file format: structure, and every problem located at its line.
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../src/shared/errors';
+import { isPodnetError } from '../../src/main/engine/errors';
+import { parseExercise } from '../../src/main/engine/exercises/parse-exercise';
+import { parseLab } from '../../src/main/engine/spec/parse-lab';
+
+const spec = parseLab('name: two\nhosts:\n  - { name: host1, pods: [a] }\n  - { name: host2, pods: [b] }\nnetwork: { mode: pod-cidr, backend: vxlan }\n', 'two.yaml').spec;
+const labs = (name: string) => (name === 'two' ? spec : undefined);
+
+const GOOD = `---
+id: sample
+title: A sample
+lab: two
+minutes: 5
+---
+
+# A sample
+
+Intro text about **why**.
+
+## Look around
+
+Some prose.
+
+\`\`\`try host1
+ip route
+ip -d link show flannel.1
+\`\`\`
+
+> **Hint:** look at \`ip route\`.
+
+\`\`\`text
+sample output, shown as prose
+\`\`\`
+
+\`\`\`check
+route: { on: host1, dst: 10.2.3.0/24 }
+\`\`\`
+
+## Change it
+
+\`\`\`try host1/a fails
+ping -c 1 -W 1 {{ip host2/b}}
+\`\`\`
+
+\`\`\`solution host1
+# a comment line is not a command
+ip route add 10.2.3.0/24 via {{ip host2}} dev eth0
+\`\`\`
+
+\`\`\`try host1 waits
+tcpdump -ni eth0 -c 2 icmp
+\`\`\`
+
+\`\`\`check
+- ping: { from: host1/a, to: host2/b }
+- interface: { on: host1, name: flannel.1, type: vxlan, mtu: 1450, vxlan: { learning: false } }
+\`\`\`
+`;
+
+function diagnostics(text: string): Diagnostic[] {
+  try {
+    parseExercise(text, 'ex.md', 1, labs);
+  } catch (e) {
+    if (isPodnetError(e) && e.diagnostics) return e.diagnostics;
+    throw e;
+  }
+  throw new Error('expected the exercise to be refused');
+}
+
+describe('parsing an exercise file', () => {
+  it('front matter, intro, steps with blocks in file order, hints, checks', () => {
+    const e = parseExercise(GOOD, 'ex.md', 3, labs);
+    expect(e).toMatchObject({ id: 'sample', number: 3, title: 'A sample', lab: 'two', minutes: 5, steps: 2, intro: 'Intro text about **why**.', resolvedFor: null });
+    const [look, change] = e.exerciseSteps;
+    expect(look).toMatchObject({ number: 1, title: 'Look around', changes: false, hints: ['look at `ip route`.'] });
+    expect(look!.blocks).toEqual([
+      { type: 'prose', markdown: 'Some prose.' },
+      { type: 'commands', role: 'try', target: 'host1', commands: ['ip route', 'ip -d link show flannel.1'], expectFailure: false, waits: false },
+      { type: 'prose', markdown: '```text\nsample output, shown as prose\n```' },
+    ]);
+    expect(look!.checks).toEqual([{ kind: 'route', on: 'host1', dst: '10.2.3.0/24', expect: 'present' }]);
+    expect(change).toMatchObject({ changes: true, checkLabels: ['ping host1/a → host2/b gets replies', 'host1 has interface flannel.1 (vxlan, mtu 1450, nolearning)'] });
+    expect(change!.blocks.map((b) => b.type === 'commands' && [b.role, b.target, b.expectFailure, b.waits, b.commands])).toEqual([
+      ['try', 'host1/a', true, false, ['ping -c 1 -W 1 {{ip host2/b}}']],
+      ['solution', 'host1', false, false, ['ip route add 10.2.3.0/24 via {{ip host2}} dev eth0']],
+      ['try', 'host1', false, true, ['tcpdump -ni eth0 -c 2 icmp']],
+    ]);
+    expect(change!.checks[0]).toEqual({ kind: 'ping', from: 'host1/a', to: 'host2/b', expect: 'success', count: 2 });
+  });
+
+  it('locates front-matter problems', () => {
+    expect(diagnostics(GOOD.replace('lab: two', 'lab: nope'))).toContainEqual(expect.objectContaining({ line: 4, column: 6, field: 'lab', message: 'there is no built-in lab named "nope"' }));
+    expect(diagnostics(GOOD.replace('minutes: 5', 'minutes: five'))).toEqual([expect.objectContaining({ line: 5, column: 10, field: 'minutes', message: 'expected number, received string' })]);
+    expect(diagnostics('# no front matter\n\n## Step\n')[0]).toMatchObject({ line: 1, message: 'an exercise starts with front matter' });
+  });
+
+  it('locates check problems inside the block, with the kinds to choose from', () => {
+    const d = diagnostics(GOOD.replace('route: { on: host1, dst: 10.2.3.0/24 }', 'rout: { on: host1 }'));
+    expect(d).toEqual([expect.objectContaining({ line: 28, column: 1, message: 'unknown check kind "rout"', hint: expect.stringContaining('ping, route, neighbour, fdb, iptables, interface, capture, command') })]);
+    const bad = diagnostics(GOOD.replace('- ping: { from: host1/a, to: host2/b }', '- ping: { from: host1/a, to: host2/b, expect: maybe }'));
+    expect(bad).toEqual([expect.objectContaining({ line: 47, field: 'step 2 check [0].ping.expect' })]);
+  });
+
+  it('refuses targets the lab does not have, in commands, checks and placeholders', () => {
+    const d = diagnostics(GOOD.replace('```try host1/a fails', '```try host1/z fails').replace('{{ip host2}}', '{{ip host3}}').replace('route: { on: host1,', 'route: { on: host9,'));
+    expect(d.map((x) => [x.line, x.message])).toEqual([
+      [28, 'lab two has no host "host9" (hosts: host1, host2)'],
+      [33, 'host host1 has no pod "z" (pods: a)'],
+      [39, '{{ip host3}}: lab two has no host "host3" (hosts: host1, host2)'],
+    ]);
+  });
+
+  it('refuses shell syntax in commands, at its column', () => {
+    const d = diagnostics(GOOD.replace('ip route\nip -d', 'ip route | grep flannel\nip -d'));
+    expect(d).toEqual([expect.objectContaining({ line: 17, column: 10, message: expect.stringContaining('"|" would be interpreted by the shell') })]);
+  });
+
+  it('needs a check in every step, a target on every block, known flags only', () => {
+    const d = diagnostics(GOOD.replace("```check\nroute: { on: host1, dst: 10.2.3.0/24 }\n```\n", '').replace('```solution host1', '```solution').replace('```try host1 waits', '```try host1 sometimes'));
+    expect(d.map((x) => x.message)).toEqual(['a step needs a ```check block', '```solution needs a target', 'unknown flag "sometimes"']);
+  });
+});
