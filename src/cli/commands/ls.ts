@@ -1,8 +1,11 @@
+import { ExitCode, reportError } from '../cli-errors';
 import { withEngine } from '../cli-context';
 
 export async function lsCommand(flags: { json?: boolean }): Promise<void> {
+  // An engine that cannot be asked makes the list partial: said on stderr, after the labs, with exit code 1.
+  const unreachable: unknown[] = [];
   await withEngine(async (engine) => {
-    const labs = await engine.list();
+    const labs = await engine.list({ onUnreachable: (e) => unreachable.push(e) });
     if (flags.json) {
       process.stdout.write(JSON.stringify(labs, null, 2) + '\n');
       return;
@@ -19,4 +22,7 @@ export async function lsCommand(flags: { json?: boolean }): Promise<void> {
       }
     }
   });
+  let code = 0;
+  for (const e of unreachable) code = Math.max(code, await reportError(e));
+  if (code) throw new ExitCode(code);
 }

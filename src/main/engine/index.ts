@@ -61,7 +61,11 @@ export interface Engine extends ExerciseApi {
   /** `down` by lab file: for an ssh lab, removes it from the machines the file names even when this user's registry does not know it. */
   downSource(source: LabSource): Promise<string[]>;
   downAll(): Promise<Map<string, string[]>>;
-  list(): Promise<LabSummary[]>;
+  /**
+   * Every running lab, whatever runs it. An engine that cannot be reached is
+   * passed to `onUnreachable` when labs were found elsewhere; with none found, it is thrown.
+   */
+  list(opts?: { onUnreachable?(e: unknown): void }): Promise<LabSummary[]>;
   labSpec(lab: string): Promise<LabSpec>;
   inspect(lab: string): Promise<Snapshot>;
   exec(lab: string, target: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
@@ -169,10 +173,11 @@ export function createEngine(options: EngineOptions): Engine {
       return out;
     },
 
-    async list() {
+    async list(opts = {}) {
       const { labs, unreachable } = await drivers.list();
       // Labs of the local and ssh drivers are listed without Docker; with none of those, say why Docker's are missing.
       if (labs.length === 0 && unreachable.length > 0) throw unreachable[unreachable.length - 1];
+      for (const e of unreachable) opts.onUnreachable?.(e);
       return labs.map((l) => l.summary);
     },
 
