@@ -157,9 +157,13 @@ export class LocalDriver implements HostDriver {
       await this.destroy(r.name);
       removed.push(r.name);
     }
-    // Namespaces of labs whose folder is gone (a crash before it was written, or a removed /run/podnet).
-    const known = new Set(records.map((r) => r.name));
-    const orphans = new Set((await readdir(NETNS_DIR).catch(() => [] as string[])).map((n) => /^podnet\.([a-z][a-z0-9-]*)\.[a-z][a-z0-9-]*$/.exec(n)?.[1]).filter((n): n is string => !!n && !known.has(n) && !busy.has(n)));
+    // Namespaces of labs whose folder is gone (a removed /run/podnet). A lab's folder is made before its first
+    // namespace, so a lab being built right now (by any process) always has one.
+    const orphans = new Set(
+      (await readdir(NETNS_DIR).catch(() => [] as string[]))
+        .map((n) => /^podnet\.([a-z][a-z0-9-]*)\.[a-z][a-z0-9-]*$/.exec(n)?.[1])
+        .filter((n): n is string => !!n && !busy.has(n) && !existsSync(labDir(n, this.root))),
+    );
     for (const lab of orphans) {
       await this.destroy(lab);
       removed.push(lab);
