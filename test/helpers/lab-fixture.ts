@@ -9,10 +9,10 @@ export function newEngine(): Engine {
   return createEngine({ resourcesDir: RESOURCES_DIR });
 }
 
-/** A built-in lab's text with its name replaced (integration labs are named it-…). */
-export function builtinLab(file: string, name: string): string {
+/** A built-in lab's text with its name replaced (integration labs are named it-…), and extra top-level lines (e.g. `driver: local`). */
+export function builtinLab(file: string, name: string, extra: string[] = []): string {
   const text = readFileSync(`${RESOURCES_DIR}/labs/${file}`, 'utf8');
-  return text.replace(/^name: .*$/m, `name: ${name}`);
+  return text.replace(/^name: .*$/m, [`name: ${name}`, ...extra].join('\n'));
 }
 
 export async function upLab(engine: Engine, text: string): Promise<string> {
