@@ -10,7 +10,14 @@ export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.m
 
 export async function withEngine<T>(run: (engine: Engine) => Promise<T>): Promise<T> {
   const { createEngine } = await import('../main/engine/index');
-  const engine = createEngine({ resourcesDir: RESOURCES_DIR, ...(process.env.PODNET_IMAGE_METHOD ? { imageMethod: process.env.PODNET_IMAGE_METHOD as 'auto' } : {}) });
+  const { terminalHostKeyPrompt } = await import('./host-key-prompt');
+  const confirm = terminalHostKeyPrompt();
+  const engine = createEngine({
+    resourcesDir: RESOURCES_DIR,
+    ...(process.env.PODNET_IMAGE_METHOD ? { imageMethod: process.env.PODNET_IMAGE_METHOD as 'auto' } : {}),
+    // --accept-new-host-keys (or PODNET_ACCEPT_NEW_HOST_KEYS=1); on a terminal, otherwise, the user is asked.
+    hostKeys: { acceptNew: process.env.PODNET_ACCEPT_NEW_HOST_KEYS === '1', ...(confirm ? { confirm } : {}) },
+  });
   try {
     return await run(engine);
   } finally {

@@ -19,6 +19,7 @@ program
   .command('up')
   .description('build a lab from a lab file, with progress (--dry-run prints every host\'s commands and touches nothing)')
   .argument('<lab.yaml>', 'the lab file')
+  .option('--driver <driver>', 'run the lab on this driver whatever the file says: docker, local (namespaces on this machine, no Docker) or ssh (default: $PODNET_DRIVER, else the file\'s)')
   .option('--dry-run', 'print the plan: every host\'s commands; create nothing')
   .option('--script', 'with --dry-run: print the exact batched script each host runs')
   .option('--json', 'print the result as JSON')
@@ -31,7 +32,7 @@ program
 program
   .command('down')
   .description('remove everything of a lab (idempotent)')
-  .argument('[lab]', 'the lab name')
+  .argument('[lab]', 'the lab name, or its lab file (an ssh lab is then removed from the machines it names)')
   .option('--all', 'remove every running lab')
   .action(async (lab: string | undefined, flags) => (await import('./commands/down')).downCommand(lab, flags));
 
@@ -148,6 +149,14 @@ image
   .option('--method <method>', 'auto | dockerfile | offline', 'auto')
   .option('--offline', 'same as --method offline (debootstrap from this machine\'s Debian mirror, then docker import)')
   .action(async (flags) => (await import('./commands/image')).imageBuildCommand(flags));
+
+// Commands that may reach SSH machines take --accept-new-host-keys.
+for (const name of ['up', 'down', 'ls', 'inspect', 'exec', 'ping', 'gc']) {
+  program.commands.find((c) => c.name() === name)?.option('--accept-new-host-keys', 'trust SSH machines seen for the first time (their keys are remembered; a changed key is always refused)');
+}
+program.hook('preAction', (_program, command) => {
+  if (command.opts().acceptNewHostKeys) process.env.PODNET_ACCEPT_NEW_HOST_KEYS = '1';
+});
 
 async function main(): Promise<void> {
   try {

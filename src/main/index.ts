@@ -6,6 +6,7 @@ import { app, ipcMain, Menu, session, type BrowserWindow } from 'electron';
 import type { LabFile } from '../shared/ipc';
 import { createClientApi } from './api/client-api';
 import { buildAppMenu } from './app-menu';
+import { askAboutHostKey } from './ask-about-host-key';
 import { askAboutRunningLabs } from './ask-about-running-labs';
 import { chooseLabFile } from './choose-lab-file';
 import { createEngine } from './engine/index';
@@ -30,7 +31,8 @@ if (!app.requestSingleInstanceLock()) {
   let binding: RendererBinding | null = null;
 
   void app.whenReady().then(() => {
-    const engine = createEngine({ resourcesDir });
+    // A machine reached over SSH for the first time is trusted only when the user accepts its fingerprint.
+    const engine = createEngine({ resourcesDir, hostKeys: { acceptNew: false, confirm: (info) => askAboutHostKey(window, info) } });
     const appUrl = (url: string) => isAppUrl(url, paths);
     restrictPermissions(session.defaultSession, appUrl);
     const guard = installQuitGuard({

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   TARGET: 'E_TARGET',
   /** Docker (or another backend) cannot be reached. */
   BACKEND_UNAVAILABLE: 'E_BACKEND_UNAVAILABLE',
+  /** An SSH machine's host key is not known (and was not accepted) or has changed. */
+  HOST_KEY: 'E_HOST_KEY',
   /** The node image is missing and cannot be built. */
   IMAGE: 'E_IMAGE',
   /** Building the lab failed on a host. */

@@ -1,6 +1,7 @@
 // Starting and stopping labs in tests, under names no other suite uses.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { createEngine, type Engine } from '../../src/main/engine/index';
 
 export const RESOURCES_DIR = fileURLToPath(new URL('../../resources', import.meta.url));
@@ -9,10 +10,10 @@ export function newEngine(): Engine {
   return createEngine({ resourcesDir: RESOURCES_DIR });
 }
 
-/** A built-in lab's text with its name replaced (integration labs are named it-…). */
-export function builtinLab(file: string, name: string): string {
+/** A built-in lab's text with its name replaced (integration labs are named it-…), and extra top-level lines (e.g. `driver: local`). */
+export function builtinLab(file: string, name: string, extra: string[] = []): string {
   const text = readFileSync(`${RESOURCES_DIR}/labs/${file}`, 'utf8');
-  return text.replace(/^name: .*$/m, `name: ${name}`);
+  return text.replace(/^name: .*$/m, [`name: ${name}`, ...extra].join('\n'));
 }
 
 export async function upLab(engine: Engine, text: string): Promise<string> {
@@ -20,6 +21,34 @@ export async function upLab(engine: Engine, text: string): Promise<string> {
   await engine.down(name); // a crashed earlier run of this very suite
   await engine.up({ text, file: `${name}.yaml` });
   return name;
+}
+
+export interface LabsInSuite {
+  readonly engine: Engine;
+  /** The running labs' names, in the order given. */
+  readonly labs: string[];
+  /** The first (often only) lab. */
+  readonly lab: string;
+}
+
+/** Brings the labs up before the suite's tests and removes them after (one engine for the suite). */
+export function useLabs(...texts: string[]): LabsInSuite {
+  const ctx = {
+    engine: undefined as unknown as Engine,
+    labs: [] as string[],
+    get lab(): string {
+      return this.labs[0]!;
+    },
+  };
+  beforeAll(async () => {
+    ctx.engine = newEngine();
+    ctx.labs = await Promise.all(texts.map((t) => upLab(ctx.engine, t)));
+  });
+  afterAll(async () => {
+    await Promise.all(ctx.labs.map((l) => ctx.engine.down(l)));
+    await ctx.engine.dispose();
+  });
+  return ctx;
 }
 
 /**

@@ -1,35 +1,27 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Engine } from '../../src/main/engine/index';
+import { beforeAll, expect, it } from 'vitest';
 import { describeWithDocker } from '../helpers/docker-required';
-import { builtinLab, newEngine, upLab } from '../helpers/lab-fixture';
+import { builtinLab, useLabs } from '../helpers/lab-fixture';
 
 await describeWithDocker('Docker-style port publishing', () => {
-  let engine: Engine;
-  let lab: string;
+  const t = useLabs(builtinLab('port-publish.yaml', 'it-publish'));
   let host2: string;
   beforeAll(async () => {
-    engine = newEngine();
-    lab = await upLab(engine, builtinLab('port-publish.yaml', 'it-publish'));
-    host2 = (await engine.inspect(lab)).hosts[1]!.underlayIp!;
-  });
-  afterAll(async () => {
-    await engine.down(lab);
-    await engine.dispose();
+    host2 = (await t.engine.inspect(t.lab)).hosts[1]!.underlayIp!;
   });
 
   it('host2:8080 answers from host1 with the pod\'s responder', async () => {
-    const r = await engine.exec(lab, 'host1', ['curl', '-s', '-m', '5', `http://${host2}:8080/`]);
+    const r = await t.engine.exec(t.lab, 'host1', ['curl', '-s', '-m', '5', `http://${host2}:8080/`]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('hello from host2/web (172.17.0.2:80)\n');
   });
 
   it('host2:8080 answers from a pod on host1 too', async () => {
-    const r = await engine.exec(lab, 'host1/client', ['curl', '-s', '-m', '5', `http://${host2}:8080/`]);
+    const r = await t.engine.exec(t.lab, 'host1/client', ['curl', '-s', '-m', '5', `http://${host2}:8080/`]);
     expect(r.stdout).toBe('hello from host2/web (172.17.0.2:80)\n');
   });
 
   it('iptables-save on host2 holds Docker\'s DOCKER chain, the DNAT and the filter ACCEPT', async () => {
-    const save = await engine.exec(lab, 'host2', ['iptables-save']);
+    const save = await t.engine.exec(t.lab, 'host2', ['iptables-save']);
     for (const line of [
       ':DOCKER - [0:0]',
       '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',

@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Engine } from '../../src/main/engine/index';
+import { expect, it } from 'vitest';
 import { describeWithDocker } from '../helpers/docker-required';
-import { builtinLab, captureDuring, newEngine, upLab } from '../helpers/lab-fixture';
+import { builtinLab, captureDuring, useLabs } from '../helpers/lab-fixture';
 
 await describeWithDocker('flannel vxlan backend', () => {
-  let engine: Engine;
-  let lab: string;
-  beforeAll(async () => {
-    engine = newEngine();
-    lab = await upLab(engine, builtinLab('flannel-vxlan.yaml', 'it-vxlan'));
-  });
-  afterAll(async () => {
-    await engine.down(lab);
-    await engine.dispose();
-  });
+  const t = useLabs(builtinLab('flannel-vxlan.yaml', 'it-vxlan'));
 
   it('cross-host pod pings succeed both ways', async () => {
-    expect((await engine.ping(lab, 'host1/a', 'host2/b', { count: 2 })).received).toBe(2);
-    expect((await engine.ping(lab, 'host2/c', 'host1/b', { count: 2 })).received).toBe(2);
+    expect((await t.engine.ping(t.lab, 'host1/a', 'host2/b', { count: 2 })).received).toBe(2);
+    expect((await t.engine.ping(t.lab, 'host2/c', 'host1/b', { count: 2 })).received).toBe(2);
   });
 
   it('flannel.1 and every neighbour, fdb entry and route are what flanneld sets (NETWORKING.md §3)', async () => {
-    const snap = await engine.inspect(lab);
+    const snap = await t.engine.inspect(t.lab);
     const [h1, h2] = snap.hosts;
     for (const [self, peer, lease, peerLease] of [
       [h1!, h2!, '10.2.1.0', '10.2.3.0'],
@@ -40,9 +30,9 @@ await describeWithDocker('flannel vxlan backend', () => {
   });
 
   it('the ping travels inside UDP 8472 between the two underlay addresses (tcpdump on host1 eth0)', async () => {
-    const snap = await engine.inspect(lab);
+    const snap = await t.engine.inspect(t.lab);
     const [u1, u2] = snap.hosts.map((h) => h.underlayIp);
-    const lines = await captureDuring(engine, lab, 'host1', 'eth0', ['udp', 'port', '8472'], 4, () => engine.ping(lab, 'host1/a', 'host2/b', { count: 2 }));
+    const lines = await captureDuring(t.engine, t.lab, 'host1', 'eth0', ['udp', 'port', '8472'], 4, () => t.engine.ping(t.lab, 'host1/a', 'host2/b', { count: 2 }));
     const outer = lines.filter((l) => l.includes('.8472:'));
     expect(outer.some((l) => l.includes(`${u1}.`) && l.includes(`> ${u2}.8472`))).toBe(true);
     expect(outer.some((l) => l.includes(`${u2}.`) && l.includes(`> ${u1}.8472`))).toBe(true);
@@ -50,29 +40,20 @@ await describeWithDocker('flannel vxlan backend', () => {
   });
 
   it('writes /run/flannel/subnet.env on every host', async () => {
-    const env = await engine.exec(lab, 'host2', ['cat', '/run/flannel/subnet.env']);
+    const env = await t.engine.exec(t.lab, 'host2', ['cat', '/run/flannel/subnet.env']);
     expect(env.stdout).toBe('FLANNEL_NETWORK=10.2.0.0/16\nFLANNEL_SUBNET=10.2.3.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n');
   });
 });
 
 await describeWithDocker('three hosts with fixed leases', () => {
-  let engine: Engine;
-  let lab: string;
-  beforeAll(async () => {
-    engine = newEngine();
-    lab = await upLab(engine, builtinLab('three-hosts.yaml', 'it-mesh'));
-  });
-  afterAll(async () => {
-    await engine.down(lab);
-    await engine.dispose();
-  });
+  const t = useLabs(builtinLab('three-hosts.yaml', 'it-mesh'));
 
   it('reaches a full mesh: every pod pings every other host\'s pod', async () => {
     const hosts = ['host1', 'host2', 'host3'];
     const pairs = hosts.flatMap((a) => hosts.filter((b) => b !== a).map((b) => [a, b] as const));
-    const results = await Promise.all(pairs.map(([a, b]) => engine.ping(lab, `${a}/a`, `${b}/a`, { count: 1 })));
+    const results = await Promise.all(pairs.map(([a, b]) => t.engine.ping(t.lab, `${a}/a`, `${b}/a`, { count: 1 })));
     expect(results.map((r) => `${r.from}→${r.to}:${r.ok}`)).toEqual(pairs.map(([a, b]) => `${a}/a→${b}/a:true`));
-    const snap = await engine.inspect(lab);
+    const snap = await t.engine.inspect(t.lab);
     expect(snap.hosts.map((h) => h.fdb.filter((f) => f.dev === 'flannel.1').length)).toEqual([2, 2, 2]);
   });
 });

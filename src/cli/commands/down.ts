@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ERROR_CODES } from '../../shared/errors';
 import { withEngine } from '../cli-context';
 import { PodnetError } from '../../main/engine/errors';
@@ -12,7 +13,9 @@ export async function downCommand(lab: string | undefined, flags: { all?: boolea
       for (const [name, removed] of all) process.stdout.write(`removed lab ${name} (${removed.length} objects)\n`);
       return;
     }
-    const removed = await engine.down(lab!);
+    // A lab file instead of a name: an ssh lab is removed from the machines it names, known to this machine or not.
+    const byFile = /\.ya?ml$/.test(lab!) && existsSync(lab!);
+    const removed = byFile ? await engine.downSource({ path: lab! }) : await engine.down(lab!);
     if (removed.length === 0) process.stdout.write(`nothing to remove: no lab named "${lab}" is running\n`);
     else process.stdout.write(`removed lab ${lab}: ${removed.join(', ')}\n`);
   });

@@ -1,8 +1,11 @@
+import { ExitCode, reportError } from '../cli-errors';
 import { withEngine } from '../cli-context';
 
 export async function lsCommand(flags: { json?: boolean }): Promise<void> {
+  // An engine that cannot be asked makes the list partial: said on stderr, after the labs, with exit code 1.
+  const unreachable: unknown[] = [];
   await withEngine(async (engine) => {
-    const labs = await engine.list();
+    const labs = await engine.list({ onUnreachable: (e) => unreachable.push(e) });
     if (flags.json) {
       process.stdout.write(JSON.stringify(labs, null, 2) + '\n');
       return;
@@ -12,11 +15,14 @@ export async function lsCommand(flags: { json?: boolean }): Promise<void> {
       return;
     }
     for (const lab of labs) {
-      process.stdout.write(`${lab.name}  ${lab.status}  ${lab.mode}/${lab.backend}  underlay ${lab.underlay ?? '-'}\n`);
+      process.stdout.write(`${lab.name}  ${lab.status}  ${lab.driver}  ${lab.mode}/${lab.backend}  underlay ${lab.underlay ?? '-'}\n`);
       for (const h of lab.hosts) {
         const pods = h.pods.length ? `  pods: ${h.pods.join(', ')}` : '';
         process.stdout.write(`  ${h.name.padEnd(10)} ${(h.address ?? '-').padEnd(15)} ${h.running ? 'running' : 'STOPPED'}${pods}\n`);
       }
     }
   });
+  let code = 0;
+  for (const e of unreachable) code = Math.max(code, await reportError(e));
+  if (code) throw new ExitCode(code);
 }

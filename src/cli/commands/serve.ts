@@ -16,7 +16,12 @@ export async function serveCommand(flags: { port?: string }): Promise<void> {
     throw new PodnetError(ERROR_CODES.USAGE, `the app is not built (no ${join(RENDERER_DIR, 'index.html')})`, { hint: 'run `npm run build` in the project folder' });
   }
   const { startServer } = await import('../../server/index');
-  const engine = createEngine({ resourcesDir: RESOURCES_DIR, ...(process.env.PODNET_IMAGE_METHOD ? { imageMethod: process.env.PODNET_IMAGE_METHOD as 'auto' } : {}) });
+  const engine = createEngine({
+    resourcesDir: RESOURCES_DIR,
+    ...(process.env.PODNET_IMAGE_METHOD ? { imageMethod: process.env.PODNET_IMAGE_METHOD as 'auto' } : {}),
+    // No one to ask in browser mode: new SSH machines are trusted only with PODNET_ACCEPT_NEW_HOST_KEYS=1 (or accepted once with the CLI).
+    hostKeys: { acceptNew: process.env.PODNET_ACCEPT_NEW_HOST_KEYS === '1' },
+  });
   const server = await startServer({
     engine,
     resourcesDir: RESOURCES_DIR,

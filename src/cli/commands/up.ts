@@ -1,17 +1,28 @@
 import { readFile } from 'node:fs/promises';
+import { ERROR_CODES } from '../../shared/errors';
+import { PodnetError } from '../../main/engine/errors';
 import { interruptSignal, withEngine } from '../cli-context';
 import { createProgressPrinter } from '../progress-printer';
 
 export interface UpFlags {
+  /** Run on this driver whatever the lab file says (also PODNET_DRIVER). */
+  driver?: string;
   dryRun?: boolean;
   script?: boolean;
   json?: boolean;
 }
 
+const DRIVERS = ['docker', 'local', 'ssh'] as const;
+
 export async function upCommand(file: string, flags: UpFlags): Promise<void> {
+  const driver = flags.driver ?? (process.env.PODNET_DRIVER || undefined);
+  if (driver !== undefined && !(DRIVERS as readonly string[]).includes(driver)) {
+    throw new PodnetError(ERROR_CODES.USAGE, `unknown driver "${driver}"`, { hint: 'use --driver docker, local or ssh' });
+  }
+  const source = { path: file, ...(driver ? { driver: driver as (typeof DRIVERS)[number] } : {}) };
   await withEngine(async (engine) => {
     if (flags.dryRun) {
-      const planned = await engine.plan({ path: file });
+      const planned = await engine.plan(source);
       if (flags.script) {
         for (const [host, script] of planned.scripts()) process.stdout.write(`#### ${host}: sh -s <<'EOF'\n${script}EOF\n\n`);
       } else {
@@ -23,7 +34,7 @@ export async function upCommand(file: string, flags: UpFlags): Promise<void> {
     const signal = interruptSignal();
     process.stderr.write(`podnet up ${file}\n`);
     try {
-      const result = await engine.up({ path: file }, { onProgress: printer.progress, onLog: printer.log, signal });
+      const result = await engine.up(source, { onProgress: printer.progress, onLog: printer.log, signal });
       printer.end();
       if (flags.json) {
         process.stdout.write(JSON.stringify({ name: result.name, elapsedMs: result.elapsedMs, snapshot: result.snapshot }, null, 2) + '\n');

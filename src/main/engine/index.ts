@@ -1,22 +1,24 @@
 // The engine facade: everything the CLI, the Electron main process and the
 // browser-mode server do with labs goes through createEngine(). No Electron
 // import anywhere below this folder.
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { ERROR_CODES } from '../../shared/errors';
 import type { CaptureListener, CaptureRequest } from '../../shared/capture';
-import type { DriverKind, ExecResult, LabSummary } from '../../shared/lab';
+import type { ExecResult, LabSummary } from '../../shared/lab';
 import type { PacketPath } from '../../shared/path';
 import type { Snapshot } from '../../shared/snapshot';
 import { DEFAULT_VXLAN_PORTS } from './capture/decode-packet';
 import { startCaptureSession, type CaptureSession } from './capture/capture-session';
-import { DockerDriver } from './drivers/docker/docker-driver';
+import { DriverSet } from './driver-set';
 import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
+import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
+import { defaultStateDir } from './registry/state-dir';
 import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
 import { spawnOverExec } from './drivers/spawn-wrapper';
-import { PodnetError } from './errors';
+import { PodnetError, isPodnetError } from './errors';
 import { createExerciseApi, type ExerciseApi } from './exercises/exercise-service';
 import { INTERNET_NODE } from './plan/internet-node';
-import { upLab, planFromSource, type PlannedLab, type UpOptions, type UpResult } from './lab-up';
+import type { PlannedLab, UpOptions, UpResult } from './lab-up';
 import type { LabSource } from './lab-source';
 import { LabWatcher, type SnapshotListener } from './lab-watcher';
 import { observeHost, observeLab } from './observe/observe-lab';
@@ -36,6 +38,12 @@ export interface EngineOptions {
   imageMethod?: ImageMethod;
   /** Shortest time between two reads of a watched lab. */
   watchIntervalMs?: number;
+  /** This user's Podnet state (lab registry, SSH known hosts); default $PODNET_STATE_DIR or ~/.local/state/podnet. */
+  stateDir?: string;
+  /** SSH host keys not seen before: accepted only with consent (default: refused). */
+  hostKeys?: HostKeyPolicy;
+  /** Where local labs keep their namespace files (default /run/podnet/local). */
+  localRoot?: string;
 }
 
 export interface PingResult extends PingSummary {
@@ -50,8 +58,14 @@ export interface Engine extends ExerciseApi {
   plan(source: LabSource): Promise<PlannedLab>;
   up(source: LabSource, opts?: UpOptions): Promise<UpResult>;
   down(lab: string): Promise<string[]>;
+  /** `down` by lab file: for an ssh lab, removes it from the machines the file names even when this user's registry does not know it. */
+  downSource(source: LabSource): Promise<string[]>;
   downAll(): Promise<Map<string, string[]>>;
-  list(): Promise<LabSummary[]>;
+  /**
+   * Every running lab, whatever runs it. An engine that cannot be reached is
+   * passed to `onUnreachable` when labs were found elsewhere; with none found, it is thrown.
+   */
+  list(opts?: { onUnreachable?(e: unknown): void }): Promise<LabSummary[]>;
   labSpec(lab: string): Promise<LabSpec>;
   inspect(lab: string): Promise<Snapshot>;
   exec(lab: string, target: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
@@ -72,40 +86,24 @@ export interface Engine extends ExerciseApi {
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const docker = options.docker ?? new Docker();
-  const drivers = new Map<DriverKind, HostDriver>();
+  const drivers = new DriverSet({
+    resourcesDir: options.resourcesDir,
+    stateDir: options.stateDir ?? defaultStateDir(),
+    hostKeys: options.hostKeys ?? { acceptNew: false },
+    ...(options.docker ? { docker: options.docker } : {}),
+    ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}),
+    ...(options.localRoot ? { localRoot: options.localRoot } : {}),
+  });
   const watchers = new Map<string, LabWatcher>();
   const building = new Set<string>();
   const captures = new Set<CaptureSession>();
 
-  const dockerDriver = (): HostDriver => {
-    let d = drivers.get('docker');
-    if (!d) {
-      d = new DockerDriver({ docker, resourcesDir: options.resourcesDir, ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}) });
-      drivers.set('docker', d);
-    }
-    return d;
-  };
-
-  const driverFor = (parsed: ParsedLab): HostDriver => {
-    if (parsed.spec.driver !== 'docker' || parsed.spec.engine) {
-      throw new PodnetError(ERROR_CODES.USAGE, `the ${parsed.spec.engine ? `remote engine ${parsed.spec.engine}` : `${parsed.spec.driver} driver`} is not available in this version`, {
-        hint: 'use the docker driver on the local engine',
-      });
-    }
-    return dockerDriver();
-  };
+  const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
+  // Parsing a lab file (yaml, zod) is loaded by the commands that need it only: `down`, `ls`, `exec` start faster.
+  const labUp = () => import('./lab-up');
 
   /** The driver that holds a running lab, and its summary. */
-  const locate = async (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => {
-    const driver = dockerDriver();
-    await driver.preflight();
-    const summary = (await driver.list()).find((l) => l.name === lab);
-    if (!summary) {
-      throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running`, { hint: 'see `podnet ls`, or start it with `podnet up <lab.yaml>`' });
-    }
-    return { driver, summary };
-  };
+  const locate = (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => drivers.locate(lab);
 
   const resolveTarget = async (lab: string, text: string): Promise<{ driver: HostDriver; target: Target; spec: LabSpec | null }> => {
     const target = parseTarget(text);
@@ -138,16 +136,35 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   const engine: Engine = {
-    plan: (source) => planFromSource(source, driverFor),
+    plan: async (source) => (await labUp()).planFromSource(source, driverFor),
 
-    up: (source, opts) => upLab({ driverFor, building }, source, opts),
+    up: async (source, opts) => {
+      const { parseSource, upLab } = await labUp();
+      const parsed = await parseSource(source);
+      const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
+      if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
+      return upLab({ driverFor, building }, source, opts);
+    },
 
     async down(lab) {
-      const driver = dockerDriver();
-      await driver.preflight();
       watchers.get(lab)?.stop();
       watchers.delete(lab);
+      let driver: HostDriver;
+      try {
+        driver = (await locate(lab)).driver;
+      } catch (e) {
+        if (isPodnetError(e) && e.code === ERROR_CODES.LAB_NOT_FOUND) return [];
+        throw e;
+      }
       return driver.destroy(lab);
+    },
+
+    async downSource(source) {
+      const parsed = await (await labUp()).parseSource(source);
+      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name);
+      watchers.get(parsed.spec.name)?.stop();
+      watchers.delete(parsed.spec.name);
+      return drivers.ssh().destroySpec(parsed.spec);
     },
 
     async downAll() {
@@ -156,10 +173,12 @@ export function createEngine(options: EngineOptions): Engine {
       return out;
     },
 
-    async list() {
-      const driver = dockerDriver();
-      await driver.preflight();
-      return driver.list();
+    async list(opts = {}) {
+      const { labs, unreachable } = await drivers.list();
+      // Labs of the local and ssh drivers are listed without Docker; with none of those, say why Docker's are missing.
+      if (labs.length === 0 && unreachable.length > 0) throw unreachable[unreachable.length - 1];
+      for (const e of unreachable) opts.onUnreachable?.(e);
+      return labs.map((l) => l.summary);
     },
 
     async labSpec(lab) {
@@ -251,7 +270,7 @@ export function createEngine(options: EngineOptions): Engine {
     watch(lab, listener, onError) {
       let watcher = watchers.get(lab);
       if (!watcher) {
-        watcher = new LabWatcher(dockerDriver(), lab, options.watchIntervalMs ?? 250);
+        watcher = new LabWatcher(async () => (await locate(lab)).driver, lab, options.watchIntervalMs ?? 250);
         watchers.set(lab, watcher);
       }
       const w = watcher;
@@ -263,15 +282,14 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async gc() {
-      const driver = dockerDriver();
-      await driver.preflight();
-      return driver.collectGarbage(building);
+      const { removed, kept } = await drivers.collectGarbage(building);
+      return { removed, kept };
     },
 
     async buildImage(opts) {
-      const driver = dockerDriver();
+      const driver = drivers.docker();
       await driver.preflight();
-      const method = await buildNodeImage(docker, { resourcesDir: options.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const method = await buildNodeImage(driver.client, { resourcesDir: options.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
       return method;
     },
 
@@ -291,7 +309,7 @@ export function createEngine(options: EngineOptions): Engine {
       await Promise.all([...captures].map((c) => c.stop().catch(() => undefined)));
       for (const w of watchers.values()) w.stop();
       watchers.clear();
-      for (const d of drivers.values()) await d.dispose();
+      await drivers.dispose();
     },
   };
   return engine;
@@ -303,5 +321,7 @@ function vxlanPortsOf(spec: LabSpec | null): number[] {
 
 export type { LabSource, PlannedLab, UpOptions, UpResult };
 export type { CaptureSession };
+export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
+export type { HostKeyInfo } from './drivers/ssh/host-key';
 export { PodnetError, isPodnetError, serializeError } from './errors';
 export { formatDiagnostic } from './spec/diagnostics';

@@ -6,14 +6,15 @@ import type { HostDriver } from './drivers/host-driver';
 import { PodnetError, throwIfAborted } from './errors';
 import { overlaps } from './ipam/cidr';
 import type { LabSource } from './lab-source';
-import { readLabSource } from './lab-source';
+import { readLabSource, type LabText } from './lab-source';
 import { observeScript } from './observe/observe-script';
 import { parseObservation } from './observe/parse-observation';
 import { planLab } from './plan/plan-lab';
 import { describeHostPlan, renderHostScript } from './plan/render-script';
 import type { LabPlan } from './plan/step';
 import { readinessProblems } from './ready-check';
-import { labSpecError, parseLab, type ParsedLab } from './spec/parse-lab';
+import { labSpecError, parseLab, reallocateLab, type ParsedLab } from './spec/parse-lab';
+import type { DiscoveredUnderlay } from './ipam/allocate';
 import { UpProgressTracker } from './up-progress';
 
 export interface UpOptions {
@@ -43,8 +44,11 @@ export interface UpDeps {
   building: Set<string>;
 }
 
-export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planContext'>): PlannedLab {
-  const plan = planLab(parsed.spec, parsed.allocation, driver.planContext);
+/** The plan for where the lab runs: the driver's names, and the underlay found on real machines. */
+export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planContext'>, discovered?: ReadonlyMap<string, DiscoveredUnderlay>): PlannedLab {
+  const ctx = driver.planContext;
+  if (ctx.names || discovered) parsed = reallocateLab(parsed, { ...(discovered ? { discovered } : {}), ...(ctx.names ? { linkName: ctx.names.link } : {}) });
+  const plan = planLab(parsed.spec, parsed.allocation, ctx);
   const underlayOf = (host: string) => (host === 'internet' ? parsed.allocation.internet?.underlayIp : parsed.allocation.hosts.find((h) => h.name === host)?.underlayIp);
   return {
     parsed,
@@ -54,16 +58,22 @@ export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planCont
   };
 }
 
+/** Reads and checks a lab file (with its driver override). */
+export async function parseSource(source: LabSource): Promise<ParsedLab> {
+  const { text, file, driver } = await readLabSource(source);
+  return parseLab(text, file, { ...(driver ? { driver } : {}) });
+}
+
 /** Parses and plans a lab without touching anything. */
 export async function planFromSource(source: LabSource, driverFor: (p: ParsedLab) => HostDriver): Promise<PlannedLab> {
-  const { text, file } = await readLabSource(source);
-  const parsed = parseLab(text, file);
+  const parsed = await parseSource(source);
   return planParsed(parsed, driverFor(parsed));
 }
 
 export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {}): Promise<UpResult> {
-  const { text, file, path } = await readLabSource(source);
-  let parsed = parseLab(text, file);
+  const lab = await readLabSource(source);
+  const { path } = lab;
+  let parsed = parseLab(lab.text, lab.file, { ...(lab.driver ? { driver: lab.driver } : {}) });
   const driver = deps.driverFor(parsed);
   const name = parsed.spec.name;
   await driver.preflight();
@@ -73,14 +83,16 @@ export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {
   if (deps.building.has(name)) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${name}" is being built`, { hint: 'wait for it, or cancel it' });
   deps.building.add(name);
   try {
-    parsed = checkUnderlayFree(parsed, text, file, await driver.takenSubnets());
-    return await build(driver, parsed, path, opts);
+    parsed = checkUnderlayFree(parsed, lab, await driver.takenSubnets());
+    const started = performance.now();
+    const discovered = driver.prepareHosts ? await driver.prepareHosts(parsed.spec, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onLog ? { onLog: opts.onLog } : {}) }) : undefined;
+    return await build(driver, planParsed(parsed, driver, discovered), path, opts, started);
   } finally {
     deps.building.delete(name);
   }
 }
 
-function checkUnderlayFree(parsed: ParsedLab, text: string, file: string, taken: string[]): ParsedLab {
+function checkUnderlayFree(parsed: ParsedLab, lab: LabText, taken: string[]): ParsedLab {
   const own = parsed.spec.underlay.subnet;
   if (parsed.spec.driver === 'ssh') return parsed;
   if (own) {
@@ -88,13 +100,12 @@ function checkUnderlayFree(parsed: ParsedLab, text: string, file: string, taken:
     if (clash) throw labSpecError(parsed, [{ path: ['underlay', 'subnet'], message: `${own} overlaps ${clash}, used by an existing Docker network or another running lab`, hint: 'pick another subnet, or remove underlay.subnet to let podnet choose a free one' }]);
     return parsed;
   }
-  return parseLab(text, file, { takenSubnets: taken });
+  return parseLab(lab.text, lab.file, { takenSubnets: taken, ...(lab.driver ? { driver: lab.driver } : {}) });
 }
 
-async function build(driver: HostDriver, parsed: ParsedLab, path: string | null, opts: UpOptions): Promise<UpResult> {
-  const { spec, allocation } = parsed;
-  const planned = planParsed(parsed, driver);
-  const tracker = new UpProgressTracker(planned.plan, (p) => opts.onProgress?.(p));
+async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions, started: number): Promise<UpResult> {
+  const { spec, allocation } = planned.parsed;
+  const tracker = new UpProgressTracker(planned.plan, (p) => opts.onProgress?.(p), started);
   tracker.start('image');
   const imageDetail = await driver.ensureReady((line) => opts.onLog?.(line), opts.signal);
   tracker.done('image', imageDetail);

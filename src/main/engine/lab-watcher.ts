@@ -15,7 +15,10 @@ export class LabWatcher {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(private readonly driver: HostDriver, private readonly lab: string, private readonly minIntervalMs: number) {}
+  private driver: Promise<HostDriver> | null = null;
+
+  /** `resolve` finds the driver holding the lab (asked again after a failure). */
+  constructor(private readonly resolve: () => Promise<HostDriver>, private readonly lab: string, private readonly minIntervalMs: number) {}
 
   subscribe(listener: SnapshotListener, onError?: (e: Error) => void): () => void {
     this.listeners.add(listener);
@@ -54,9 +57,10 @@ export class LabWatcher {
   private async tick(): Promise<void> {
     const started = performance.now();
     try {
-      const summary = (await this.driver.list()).find((l) => l.name === this.lab);
+      const driver = await (this.driver ??= this.resolve());
+      const summary = (await driver.list()).find((l) => l.name === this.lab);
       if (!summary) throw new Error(`lab ${this.lab} is not running`);
-      const snapshot = await observeLab(this.driver, summary);
+      const snapshot = await observeLab(driver, summary);
       const fp = snapshotFingerprint(snapshot);
       if (fp !== this.fingerprint) {
         this.fingerprint = fp;
@@ -64,6 +68,7 @@ export class LabWatcher {
         for (const l of this.listeners) l(this.latest);
       }
     } catch (e) {
+      this.driver = null;
       for (const l of this.errorListeners) l(e instanceof Error ? e : new Error(String(e)));
     }
     if (this.stopped) return;

@@ -7,12 +7,12 @@ import type { LabPlan, PlanPhase } from './plan/step';
 const HOST_PHASES: (PlanPhase | 'done')[] = ['hosts', 'pods', 'overlay', 'publishing', 'ready', 'done'];
 
 export class UpProgressTracker {
-  private readonly started = performance.now();
   private readonly state = new Map<UpPhase, UpProgress['status']>();
   private readonly hostPhase = new Map<string, number>();
   private readonly empty: Set<PlanPhase>;
 
-  constructor(private readonly plan: LabPlan, private readonly emit: (p: UpProgress) => void) {
+  /** `started`: when `up` began (reaching real machines comes before the plan exists). */
+  constructor(private readonly plan: LabPlan, private readonly emit: (p: UpProgress) => void, private readonly started = performance.now()) {
     this.empty = new Set(
       (['pods', 'overlay', 'publishing'] as PlanPhase[]).filter((phase) => plan.hosts.every((h) => (h.phases.find((p) => p.phase === phase)?.steps.length ?? 0) === 0)),
     );

@@ -1,6 +1,7 @@
 // The one seam between the network plan and where it runs. The network
 // builders never know which driver runs them.
 import type { DriverKind, ExecResult, LabSummary } from '../../../shared/lab';
+import type { DiscoveredUnderlay } from '../ipam/allocate';
 import type { Allocation } from '../ipam/allocation';
 import type { PlanContext } from '../plan/plan-context';
 import type { LabPlan, PlanPhase } from '../plan/step';
@@ -79,6 +80,12 @@ export interface ObserveScope {
   netnsPrefix: string;
 }
 
+export interface PrepareOptions {
+  signal?: AbortSignal;
+  /** Lines worth showing while hosts are being reached. */
+  onLog?(line: string): void;
+}
+
 export interface HostDriver {
   readonly kind: DriverKind;
   readonly planContext: PlanContext;
@@ -86,6 +93,12 @@ export interface HostDriver {
   preflight(): Promise<void>;
   /** Subnets already in use where the lab's underlay will live. */
   takenSubnets(): Promise<string[]>;
+  /**
+   * Real machines only: reach every host of the lab before anything is
+   * planned — verify it, check its prerequisites, and find its underlay
+   * address (by host name). Fails with what exactly is missing where.
+   */
+  prepareHosts?(spec: LabSpec, opts: PrepareOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>>;
   /** Makes sure hosts can be created (e.g. the node image exists; builds it if needed). */
   ensureReady(onProgress: ImageProgress, signal?: AbortSignal): Promise<string>;
   create(req: CreateRequest): Promise<CreateResult>;

@@ -6,16 +6,23 @@ import type { SpecOrigins } from '../spec/normalize-lab';
 import type { FieldPath } from '../spec/source-locator';
 import type { SpecIssue } from '../spec/spec-issue';
 import type { Allocation, FlannelAllocation, HostAllocation, PodAllocation } from './allocation';
-import { contains, firstInt, fromInt, lastInt, nth, overlaps, prefixLen, size, subnets, toInt, usableHosts } from './cidr';
+import { contains, firstInt, fromInt, isIpv4, lastInt, nth, overlaps, prefixLen, size, subnets, toInt, usableHosts } from './cidr';
 import { vethName, vtepMac } from './identifiers';
 
 export interface AllocateOptions {
   /** The underlay subnet to use (the lab's own, or one picked for it). Null for the ssh driver. */
   underlaySubnet: string | null;
   /** Underlay addresses found on real machines (ssh driver), by host. */
-  discovered?: ReadonlyMap<string, { ip: string; dev: string }>;
+  discovered?: ReadonlyMap<string, DiscoveredUnderlay>;
+  /** Names of the links the lab creates on a host (real machines prefix them; default: as they are). */
+  linkName?: (base: string) => string;
   /** Where each host and pod came from in the lab file (for issue paths). */
   origins?: SpecOrigins;
+}
+
+export interface DiscoveredUnderlay {
+  ip: string;
+  dev: string;
 }
 
 export interface AllocateResult {
@@ -30,6 +37,7 @@ export function allocate(spec: LabSpec, opts: AllocateOptions): AllocateResult {
   const hostPath = (i: number): FieldPath => opts.origins?.hosts[i] ?? ['hosts', i];
   const podPath = (i: number, j: number): FieldPath => opts.origins?.pods[i]?.[j] ?? [...hostPath(i), 'pods', j];
   const net = spec.network;
+  const linkName = opts.linkName ?? ((base: string) => base);
 
   // --- underlay -----------------------------------------------------------
   const underlay = opts.underlaySubnet;
@@ -86,10 +94,19 @@ export function allocate(spec: LabSpec, opts: AllocateOptions): AllocateResult {
       underlayIps.set(h.name, ip);
     }
   } else {
+    // Real machines: the address found on the machine; before connecting (a dry run), the SSH address when it is one.
     for (const h of spec.hosts) {
       const found = opts.discovered?.get(h.name);
-      underlayIps.set(h.name, found?.ip ?? '0.0.0.0');
+      underlayIps.set(h.name, found?.ip ?? (h.ssh && isIpv4(h.ssh.address) ? h.ssh.address : '0.0.0.0'));
     }
+    const owner = new Map<string, string>();
+    spec.hosts.forEach((h, i) => {
+      const ip = underlayIps.get(h.name)!;
+      if (ip === '0.0.0.0') return;
+      if (owner.has(ip)) issues.push({ path: hostPath(i), message: `${h.name} and ${owner.get(ip)} have the same underlay address ${ip}`, hint: 'every host must be its own machine' });
+      else owner.set(ip, h.name);
+      if (overlaps(`${ip}/32`, net.cidr)) issues.push({ path: hostPath(i), message: `${h.name}'s underlay address ${ip} is inside the ${net.mode === 'docker0' ? 'docker0 bridge subnet' : 'cluster CIDR'} ${net.cidr}`, hint: 'pick a network.cidr that does not contain the machines\' addresses' });
+    });
   }
 
   // --- pod networks -------------------------------------------------------
@@ -102,7 +119,7 @@ export function allocate(spec: LabSpec, opts: AllocateOptions): AllocateResult {
           mtu: net.backend === 'vxlan' ? spec.underlay.mtu - 50 : spec.underlay.mtu,
           vni: net.vxlan.vni,
           port: net.vxlan.port,
-          device: `flannel.${net.vxlan.vni}`,
+          device: linkName(`flannel.${net.vxlan.vni}`),
           ipMasq: net.masquerade,
         }
       : null;
@@ -115,12 +132,12 @@ export function allocate(spec: LabSpec, opts: AllocateOptions): AllocateResult {
 
   const hosts: HostAllocation[] = spec.hosts.map((h, i) => {
     const subnet = hostSubnets[i] ?? null;
-    const bridgeName = net.mode === 'docker0' ? 'docker0' : 'cni0';
+    const bridgeName = linkName(net.mode === 'docker0' ? 'docker0' : 'cni0');
     const pods = subnet ? allocatePods(spec, i, subnet, podMtu, issues, (j) => podPath(i, j)) : [];
     return {
       name: h.name,
       underlayIp: underlayIps.get(h.name)!,
-      underlayDev: opts.discovered?.get(h.name)?.dev ?? 'eth0',
+      underlayDev: opts.discovered?.get(h.name)?.dev ?? h.ssh?.iface ?? 'eth0',
       bridge: { name: bridgeName, ip: subnet ? nth(subnet, 1) : '0.0.0.0', prefixLen: subnet ? prefixLen(subnet) : 0, subnet: subnet ?? '0.0.0.0/0', mtu: podMtu },
       lease: net.mode === 'pod-cidr' ? subnet : null,
       vtepMac: flannel?.backend === 'vxlan' ? vtepMac(spec.name, h.name) : null,

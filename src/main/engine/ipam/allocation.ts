@@ -12,7 +12,8 @@ export interface PodAllocation {
 }
 
 export interface BridgeAllocation {
-  name: 'docker0' | 'cni0';
+  /** docker0 or cni0 (prefixed on real machines). */
+  name: string;
   ip: string;
   prefixLen: number;
   subnet: string;

@@ -31,10 +31,10 @@ export function leaseValue(host: HostAllocation, flannel: FlannelAllocation): st
 /** `10.2.1.0/24` → `10.2.1.0-24`, flannel's key for a lease. */
 export const leaseKey = (lease: string) => lease.replace('/', '-');
 
-export function flannelStateSteps(self: HostAllocation, all: HostAllocation[], flannel: FlannelAllocation, stateDir: string): Step[] {
+export function flannelStateSteps(self: HostAllocation, all: HostAllocation[], flannel: FlannelAllocation, stateDir: string, runDir = '/run/flannel'): Step[] {
   const etcd = `${stateDir}/etcd/coreos.com/network`;
   return [
-    { kind: 'file', path: '/run/flannel/subnet.env', content: subnetEnv(self, flannel), mode: 0o644 },
+    { kind: 'file', path: `${runDir}/subnet.env`, content: subnetEnv(self, flannel), mode: 0o644 },
     { kind: 'file', path: `${etcd}/config`, content: networkConfig(flannel), mode: 0o644 },
     ...all
       .filter((h) => h.lease)

@@ -10,7 +10,7 @@ import { hostGwSteps } from './host-gw';
 import { hostStateFile } from './host-state-file';
 import { internetNodePlan, readyMarker } from './internet-node';
 import { prefixLen } from '../ipam/cidr';
-import { NO_DNS_RESOLV_CONF, type PlanContext } from './plan-context';
+import { NO_DNS_RESOLV_CONF, namesOf, type PlanContext } from './plan-context';
 import { underlayPortSteps } from './underlay-port';
 import { podHostSteps, podNetnsSteps } from './pod';
 import { responderScriptStep, responderSteps, waitForResponder } from './responder';
@@ -28,6 +28,7 @@ function planHost(spec: LabSpec, allocation: Allocation, host: HostAllocation, c
   const flannel = allocation.flannel;
   const serving = host.pods.filter((p) => p.serve !== null);
   const netnsOf = (pod: string) => ctx.podNetns(host.name, pod);
+  const names = namesOf(ctx);
 
   const base: Step[] = [{ kind: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }, hostStateFile(spec, allocation, host, ctx)];
   if (ctx.isolated) {
@@ -42,23 +43,23 @@ function planHost(spec: LabSpec, allocation: Allocation, host: HostAllocation, c
     ...bridgeSteps(host.bridge),
     ...podInputs.flatMap(podHostSteps),
     ...podInputs.flatMap(podNetnsSteps),
-    ...(net.mode === 'docker0' ? dockerDaemonSteps(host.bridge.name, host.bridge.subnet, net.masquerade) : []),
+    ...(net.mode === 'docker0' ? dockerDaemonSteps(host.bridge.name, host.bridge.subnet, net.masquerade, names) : []),
     ...serving.flatMap((p) => responderSteps({ stateDir: ctx.stateDir, netns: netnsOf(p.name), who: `${host.name}/${p.name}`, ip: p.ip, port: p.serve! })),
   ];
 
   const overlay: Step[] = [];
   if (flannel && host.lease) {
-    overlay.push(...flannelStateSteps(host, allocation.hosts, flannel, ctx.stateDir));
+    overlay.push(...flannelStateSteps(host, allocation.hosts, flannel, ctx.stateDir, ctx.flannelRunDir));
     if (flannel.backend === 'vxlan') overlay.push(...vxlanDeviceSteps(host, flannel), ...vxlanPeerSteps(host, allocation.hosts, flannel));
     if (flannel.backend === 'host-gw') overlay.push(...hostGwSteps(host, allocation.hosts));
-    if (flannel.backend !== 'none') overlay.push(...flannelForwardSteps(flannel.network));
-    if (flannel.ipMasq) overlay.push(...flannelMasqSteps(flannel.network, host.lease));
+    if (flannel.backend !== 'none') overlay.push(...flannelForwardSteps(flannel.network, names));
+    if (flannel.ipMasq) overlay.push(...flannelMasqSteps(flannel.network, host.lease, names));
   }
 
   const published = spec.publish.filter((p) => p.host === host.name);
   const publishing: Step[] = [];
-  if (published.length > 0 && net.mode === 'pod-cidr') publishing.push(...dockerPublishChainSteps(host.bridge.name));
-  for (const p of published) publishing.push(...publishSteps(host.bridge.name, p, host.pods.find((x) => x.name === p.to)!));
+  if (published.length > 0 && net.mode === 'pod-cidr') publishing.push(...dockerPublishChainSteps(host.bridge.name, names));
+  for (const p of published) publishing.push(...publishSteps(host.bridge.name, p, host.pods.find((x) => x.name === p.to)!, names));
 
   const ready: Step[] = [...serving.map((p) => waitForResponder({ netns: netnsOf(p.name), port: p.serve! })), readyMarker(ctx)];
 

@@ -2,8 +2,9 @@
 // once as diagnostics with file:line:column (never one at a time).
 import { LineCounter, parseDocument } from 'yaml';
 import { ERROR_CODES, type Diagnostic } from '../../../shared/errors';
+import type { DriverKind } from '../../../shared/lab';
 import { PodnetError } from '../errors';
-import { allocate } from '../ipam/allocate';
+import { allocate, type DiscoveredUnderlay } from '../ipam/allocate';
 import type { Allocation } from '../ipam/allocation';
 import { labInternalRanges, pickUnderlaySubnet } from '../ipam/underlay-pool';
 import { locateIssues } from './diagnostics';
@@ -30,6 +31,8 @@ export interface ParsedLab {
 export interface ParseOptions {
   /** Subnets already in use (e.g. Docker networks): the default underlay avoids them. */
   takenSubnets?: readonly string[];
+  /** Run the lab on this driver, whatever the file says. */
+  driver?: DriverKind;
 }
 
 function specError(file: string, diagnostics: Diagnostic[]): PodnetError {
@@ -82,7 +85,7 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
   const parsed = labFileSchema.safeParse(input);
   if (!parsed.success) throw specError(file, diagnose(schemaIssues(parsed.error, input)));
 
-  const { spec, origins } = normalizeLab(parsed.data);
+  const { spec, origins } = normalizeLab(opts.driver ? { ...parsed.data, driver: opts.driver } : parsed.data);
   const issues = validateLab(spec, parsed.data, origins);
   const underlay = spec.driver === 'ssh' ? null : (spec.underlay.subnet ?? pickUnderlaySubnet([...(opts.takenSubnets ?? []), ...labInternalRanges(spec)]));
   if (spec.driver !== 'ssh' && !underlay) issues.push({ path: ['underlay'], message: 'no free underlay subnet left in 198.18.0.0/15', hint: 'set underlay.subnet' });
@@ -95,6 +98,23 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
   issues.push(...ipamIssues);
   if (issues.length > 0) throw specError(file, diagnose(issues));
   return { spec, origins, allocation, file, source: text, locator, diagnose };
+}
+
+/**
+ * The same lab allocated again for where it runs: link names as the driver
+ * names them, and (real machines) the underlay addresses found on them.
+ * Problems only found now (a machine's address inside the cluster CIDR) are
+ * reported at their place in the lab file.
+ */
+export function reallocateLab(parsed: ParsedLab, opts: { discovered?: ReadonlyMap<string, DiscoveredUnderlay>; linkName?: (base: string) => string }): ParsedLab {
+  const { allocation, issues } = allocate(parsed.spec, {
+    underlaySubnet: parsed.allocation.underlay.subnet,
+    origins: parsed.origins,
+    ...(opts.discovered ? { discovered: opts.discovered } : {}),
+    ...(opts.linkName ? { linkName: opts.linkName } : {}),
+  });
+  if (issues.length > 0) throw specError(parsed.file, parsed.diagnose(issues));
+  return { ...parsed, allocation };
 }
 
 export function labSpecError(parsed: ParsedLab, issues: SpecIssue[]): PodnetError {

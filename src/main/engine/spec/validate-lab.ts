@@ -11,6 +11,9 @@ function namePath(itemPath: FieldPath, isListItem: boolean): FieldPath {
   return isListItem ? [...itemPath, 'name'] : itemPath;
 }
 
+/** `pn-flannel.<VNI>` must fit an interface name (15 characters). */
+const SSH_MAX_VNI = 9999;
+
 export function validateLab(spec: LabSpec, file: LabFile, origins: SpecOrigins): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const hostsAreList = Array.isArray(file.hosts);
@@ -82,6 +85,17 @@ export function validateLab(spec: LabSpec, file: LabFile, origins: SpecOrigins):
     });
     if (file.underlay?.subnet) issues.push({ path: ['underlay', 'subnet'], message: 'the ssh driver uses the machines\' own network as the underlay', hint: 'remove underlay.subnet' });
     if (spec.internet) issues.push({ path: ['internet'], message: '`internet` is not available with the ssh driver', hint: 'remove it; the machines have their own uplink' });
+    const machines = new Map<string, string>();
+    spec.hosts.forEach((h, i) => {
+      if (!h.ssh) return;
+      const key = `${h.ssh.address}:${h.ssh.port}`;
+      const other = machines.get(key);
+      if (other) issues.push({ path: [...origins.hosts[i]!, 'ssh', 'address'], message: `${h.name} and ${other} are the same machine (${key})`, hint: 'a machine holds one host of one lab at a time' });
+      else machines.set(key, h.name);
+    });
+    if (net.backend === 'vxlan' && net.vxlan.vni > SSH_MAX_VNI) {
+      issues.push({ path: ['network', 'vxlan', 'vni'], message: `on real machines the VXLAN device is pn-flannel.<VNI> (at most 15 characters), so the VNI must be at most ${SSH_MAX_VNI}` });
+    }
   } else {
     spec.hosts.forEach((h, i) => {
       if (h.ssh) issues.push({ path: [...origins.hosts[i]!, 'ssh'], atKey: true, message: `\`ssh\` settings need \`driver: ssh\` (driver is ${spec.driver})` });

@@ -6,17 +6,19 @@
 // find everything by them alone. Each host is created, started, plugged in
 // and configured in its own pipeline (one exec per host), all in parallel.
 import { setMaxListeners } from 'node:events';
-import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { ERROR_CODES } from '../../../../shared/errors';
 import type { ExecResult, LabHostSummary, LabSummary } from '../../../../shared/lab';
 import { PodnetError, isPodnetError, throwIfAborted } from '../../errors';
 import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
-import { PHASE_MARK } from '../../plan/render-script';
-import type { HostPlan, PlanPhase } from '../../plan/step';
+import type { HostPlan } from '../../plan/step';
+import type { LabRegistry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
 import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ImageProgress, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
-import { ScriptChannel } from '../script-channel';
+import { builderAlive, currentBuilder } from '../builder';
+import { PhaseReader } from '../phase-reader';
+import { ChannelPool } from '../channel-pool';
+import type { ScriptChannel } from '../script-channel';
 import { openExecChannel, runExec, spawnExec } from './docker-exec';
 import { LABELS, SWITCH, SWITCH_BRIDGE, containerName, labFilter, switchPortName } from './docker-identity';
 import { openDockerShell } from './docker-shell';
@@ -29,6 +31,8 @@ export interface DockerDriverOptions {
   imageMethod?: ImageMethod;
   /** Shown in errors: which engine this is (e.g. ssh://user@box). */
   engineLabel?: string;
+  /** Remote engines: labs are recorded here so that `ls`, `down` and `gc` know which engine to ask. */
+  registry?: LabRegistry;
 }
 
 const CAPS = ['NET_ADMIN', 'SYS_ADMIN', 'NET_RAW'];
@@ -43,11 +47,16 @@ function isNotFound(e: unknown): boolean {
 export class DockerDriver implements HostDriver {
   readonly kind = 'docker' as const;
   readonly planContext = DOCKER_PLAN_CONTEXT;
-  private readonly channels = new Map<string, ScriptChannel>();
+  private readonly channels = new ChannelPool();
   private readonly docker: Docker;
 
   constructor(private readonly opts: DockerDriverOptions) {
     this.docker = opts.docker;
+  }
+
+  /** The engine's client (image builds). */
+  get client(): Docker {
+    return this.docker;
   }
 
   async preflight(): Promise<void> {
@@ -78,7 +87,10 @@ export class DockerDriver implements HostDriver {
   }
 
   async create(req: CreateRequest): Promise<CreateResult> {
-    const builder = `${hostname()}:${process.pid}`;
+    const builder = currentBuilder();
+    const record = (status: 'building' | 'running') =>
+      this.opts.registry?.put({ name: req.spec.name, driver: 'docker', engine: this.opts.engineLabel ?? null, spec: req.spec, source: req.source, builder, status, createdAt: new Date().toISOString() });
+    await record('building');
     // One pipeline per host, and one for the switch; the first failure stops the others early.
     const failFast = new AbortController();
     const signal = req.signal ? AbortSignal.any([req.signal, failFast.signal]) : failFast.signal;
@@ -99,6 +111,7 @@ export class DockerDriver implements HostDriver {
     if (failures.length > 0) {
       throw failures.find((f) => !(isPodnetError(f) && f.code === ERROR_CODES.CANCELLED)) ?? failures[0];
     }
+    await record('running');
     return { tails };
   }
 
@@ -182,47 +195,14 @@ export class DockerDriver implements HostDriver {
     await this.plugIntoSwitch(spec.name, hp.host, allocation.underlay.mtu);
     throwIfAborted(signal);
 
-    let pending = '';
-    let phase: PlanPhase | 'done' | null = null;
-    let tail = '';
-    const result = await runExec(this.docker, name, ['sh', '-s'], {
-      stdin: req.scripts.get(hp.host)!,
-      signal,
-      onStdout: (chunk) => {
-        if (phase === 'done') {
-          tail += chunk.toString('utf8');
-          return;
-        }
-        pending += chunk.toString('utf8');
-        let nl: number;
-        while (phase !== 'done' && (nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          if (line.startsWith(PHASE_MARK)) {
-            phase = line.slice(PHASE_MARK.length) as PlanPhase | 'done';
-            req.onEvent({ type: 'host-phase', host: hp.host, phase });
-          }
-        }
-        if (phase === 'done') {
-          tail += pending;
-          pending = '';
-        }
-      },
-    });
-    if (result.code !== 0) {
-      const why = result.stderr.trim().split('\n').slice(-6).join('\n') || `exit code ${result.code}`;
-      throw new PodnetError(ERROR_CODES.APPLY, `${hp.host}: building the lab failed in phase "${phase ?? 'start'}":\n${why}`);
-    }
-    return tail;
+    const reader = new PhaseReader(hp.host, req.onEvent);
+    const result = await runExec(this.docker, name, ['sh', '-s'], { stdin: req.scripts.get(hp.host)!, signal, onStdout: (chunk) => reader.push(chunk) });
+    reader.check(result);
+    return reader.tail;
   }
 
   async destroy(lab: string): Promise<string[]> {
-    for (const [key, ch] of this.channels) {
-      if (key.startsWith(`${lab}/`)) {
-        ch.close();
-        this.channels.delete(key);
-      }
-    }
+    this.channels.closeLab(lab);
     const removed: string[] = [];
     const containers = await this.docker.listContainers({ all: true, filters: labFilter(lab) });
     await Promise.all(
@@ -251,6 +231,7 @@ export class DockerDriver implements HostDriver {
       });
       removed.push(v.Name);
     }
+    await this.opts.registry?.remove(lab);
     return removed;
   }
 
@@ -310,13 +291,7 @@ export class DockerDriver implements HostDriver {
   }
 
   channel(lab: string, host: string): ScriptChannel {
-    const key = `${lab}/${host}`;
-    let ch = this.channels.get(key);
-    if (!ch) {
-      ch = new ScriptChannel(() => openExecChannel(this.docker, containerName(lab, host), ['sh']), key);
-      this.channels.set(key, ch);
-    }
-    return ch;
+    return this.channels.get(lab, host, () => openExecChannel(this.docker, containerName(lab, host), ['sh']));
   }
 
   observeScope(): ObserveScope {
@@ -353,8 +328,7 @@ export class DockerDriver implements HostDriver {
   }
 
   async dispose(): Promise<void> {
-    for (const ch of this.channels.values()) ch.close();
-    this.channels.clear();
+    this.channels.closeAll();
   }
 }
 
@@ -370,18 +344,5 @@ function parseSpecLabel(label: string | undefined): LabSpec | null {
     return JSON.parse(label) as LabSpec;
   } catch {
     return null;
-  }
-}
-
-/** Is the process that built a lab (`<machine>:<pid>`) still running on this machine? */
-function builderAlive(builder: string): boolean {
-  const [machine, pidText] = builder.split(':');
-  const pid = Number(pidText);
-  if (machine !== hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 // How Docker objects of a lab are named and labelled. `down` and `gc` find
 // everything by these labels alone.
 
@@ -22,6 +20,5 @@ export const SWITCH_BRIDGE = 'underlay';
 
 export const containerName = (lab: string, host: string) => `podnet-${lab}-${host}`;
 
-/** The switch's port for a host (an interface name: at most 15 characters). */
-export const switchPortName = (host: string) => (host.length <= 13 ? `u-${host}` : `u-${createHash('sha256').update(host).digest('hex').slice(0, 12)}`);
+export { switchPortName } from '../switch-port';
 export const labFilter = (lab?: string) => ({ label: [lab ? `${LABELS.lab}=${lab}` : LABELS.lab] });

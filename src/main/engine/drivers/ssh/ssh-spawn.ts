@@ -1,0 +1,30 @@
+// A long-running process on a machine (e.g. tcpdump for a capture): its
+// output streams over its own SSH channel as it comes; it reports its PID
+// first (spawn-wrapper.ts) so that stopping it sends the signal to exactly
+// that process on the machine.
+import type { SpawnOptions, SpawnedProcess } from '../host-driver';
+import { PidLineFilter, killArgv, pidReportingArgv } from '../spawn-wrapper';
+import { drained, type SshConnection } from './ssh-connection';
+
+export async function spawnOverSsh(conn: SshConnection, command: (argv: string[]) => string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+  const opened = await conn.openChannel(command(pidReportingArgv(argv)), { wait: true });
+  const { channel } = opened;
+  const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
+  let ended = false;
+  channel.on('data', (b: Buffer) => opts.onStdout(b));
+  channel.stderr.on('data', (b: Buffer) => pidFilter.push(b));
+  const exited = Promise.all([opened.exited, drained(channel), drained(channel.stderr)]).then(([code]) => {
+    ended = true;
+    pidFilter.end();
+    return code ?? -1;
+  });
+  channel.end();
+  return {
+    exited,
+    async kill(signal = 'TERM') {
+      const pid = await pidFilter.pid;
+      if (ended || pid === null) return;
+      await conn.exec(command(killArgv(signal, pid))).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { assessHostCheck, hostCheckScript, type CheckNeeds } from '../../src/main/engine/drivers/ssh/host-check';
+import type { SshTarget } from '../../src/main/engine/drivers/ssh/ssh-target';
+
+const target: SshTarget = { host: 'vm1', address: '192.0.2.11', port: 22, user: 'root', identityFile: null, iface: null };
+const needs: CheckNeeds = { vxlan: { vni: 1, port: 8472 }, responder: true, links: ['pn-cni0', 'pn-flannel.1'], subnets: ['10.2.0.0/16'] };
+
+const link = (ifname: string, addr: string | null, extra: Record<string, unknown> = {}) => ({
+  ifindex: 2,
+  ifname,
+  mtu: 1500,
+  flags: ['UP'],
+  addr_info: addr ? [{ family: 'inet', local: addr, prefixlen: 24 }] : [],
+  ...extra,
+});
+
+/** What the check script prints on a machine (sections as the real script writes them). */
+function output(o: { missing?: string[]; links?: unknown[]; routes?: unknown[]; manifest?: string }): string {
+  return [
+    '\x1esection missing',
+    ...(o.missing ?? []),
+    '\x1esection ip',
+    JSON.stringify(o.links ?? [link('lo', '127.0.0.1', { link_type: 'loopback' }), link('eth0', '192.0.2.11'), link('eth1', '198.51.100.11')]),
+    JSON.stringify(o.routes ?? [{ dst: 'default', gateway: '198.51.100.1', dev: 'eth1' }]),
+    '\x1esection lab',
+    o.manifest ?? '',
+  ].join('\n');
+}
+
+describe('checking a machine before building on it', () => {
+  it('is a valid shell script that only needs the vxlan probe for vxlan labs', () => {
+    for (const n of [needs, { ...needs, vxlan: null, responder: false }]) expect(spawnSync('sh', ['-n'], { input: hostCheckScript(n, '/run/podnet/lab') }).status).toBe(0);
+    expect(hostCheckScript({ ...needs, vxlan: null }, '/run/podnet/lab')).not.toContain('type vxlan');
+    expect(hostCheckScript({ ...needs, responder: false }, '/run/podnet/lab')).not.toContain('socat');
+  });
+
+  it('says exactly what is missing, with the package to install', () => {
+    const c = assessHostCheck(output({ missing: ['command iptables', 'command iptables-restore', 'command socat', 'vxlan', 'netns'] }), target, needs, 'lab', null);
+    expect(c.problems).toEqual([
+      'missing iptables, iptables-restore, socat (install: iptables socat)',
+      '`ip netns` does not work (network namespaces need kernel support and a writable /run)',
+      'cannot create a VXLAN device (the vxlan kernel module: modprobe vxlan)',
+    ]);
+  });
+
+  it('finds the underlay: the given iface, else the default route\'s, else where the SSH address is', () => {
+    expect(assessHostCheck(output({}), { ...target, iface: 'eth0' }, needs, 'lab', null).underlay).toEqual({ ip: '192.0.2.11', dev: 'eth0' });
+    expect(assessHostCheck(output({}), target, needs, 'lab', null).underlay).toEqual({ ip: '198.51.100.11', dev: 'eth1' });
+    expect(assessHostCheck(output({ routes: [] }), target, needs, 'lab', '192.0.2.11').underlay).toEqual({ ip: '192.0.2.11', dev: 'eth0' });
+    expect(assessHostCheck(output({}), { ...target, iface: 'ens9' }, needs, 'lab', null).problems[0]).toMatch(/no interface ens9 .*it has eth0, eth1/);
+    expect(assessHostCheck(output({ routes: [] }), target, needs, 'lab', null).problems[0]).toMatch(/set hosts\[\]\.ssh\.iface/);
+    const odd = output({ links: [link('eth0;reboot', '192.0.2.11')], routes: [{ dst: 'default', dev: 'eth0;reboot' }] });
+    expect(assessHostCheck(odd, target, needs, 'lab', null)).toMatchObject({ underlay: null, problems: [expect.stringMatching(/cannot be used as the underlay/)] });
+  });
+
+  it('refuses to clash with the machine\'s own flannel, routes, or another lab', () => {
+    const flannel = link('flannel.1', null, { linkinfo: { info_kind: 'vxlan', info_data: { id: 1, port: 8472 } } });
+    const c = assessHostCheck(
+      output({ links: [link('eth0', '192.0.2.11'), flannel, link('pn-cni0', null)], routes: [{ dst: 'default', dev: 'eth0' }, { dst: '10.2.0.0/16', dev: 'flannel.1' }] }),
+      target,
+      needs,
+      'lab',
+      null,
+    );
+    expect(c.problems).toEqual([
+      'it already has an interface pn-cni0',
+      "it already has a VXLAN device with VNI 1 on UDP port 8472 (flannel.1, perhaps the machine's own flannel): set another in the lab file, network.vxlan: { vni: …, port: … }",
+      "its route 10.2.0.0/16 dev flannel.1 overlaps the lab's 10.2.0.0/16: pick another network.cidr in the lab file",
+    ]);
+    const other = assessHostCheck(output({ manifest: '{"lab": "other", "host": "vm1"}' }), target, needs, 'lab', null);
+    expect(other.problems).toEqual(['it already holds lab other (one lab per machine): remove it first with podnet down other']);
+    // Its own earlier run is no clash: it is removed first.
+    const stale = assessHostCheck(output({ links: [link('eth0', '192.0.2.11'), link('pn-cni0', null)], manifest: '{"lab": "lab"}' }), target, needs, 'lab', '192.0.2.11');
+    expect(stale).toMatchObject({ problems: [], labThere: 'lab' });
+  });
+});
