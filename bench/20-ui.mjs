@@ -1,8 +1,9 @@
 // UI benchmark (issue 3), in Debian's Chromium against `podnet serve` and
 // real labs: (a) a change on a host → the updated topology in the page,
 // (b) first render of a 20-host × 10-pod lab and frame time while panning,
-// (c) 10 MB of terminal output through the terminal path. Prints figures;
-// never fails on a number.
+// (c) 10 MB of terminal output through the terminal path, (d) an exercise
+// step's Check button → its checks shown. Prints figures; never fails on a
+// number.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,6 +118,40 @@ try {
   row('median', ms(median(lat)), '≤ 500 ms');
   row('max', ms(Math.max(...lat)));
 
+  // (d) Check in the exercise panel → the step's checks shown (exercise 6 on the same lab).
+  await page.getByRole('tab', { name: 'Exercises' }).click();
+  await page.getByRole('button', { name: /^Exercise 6:/ }).click();
+  await page.getByTestId('exercise-lab').fill(SMALL);
+  await page.getByTestId('exercise-lab').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[aria-label="Check step 3"]')?.disabled === false, null, { timeout: 30_000 });
+  const checkRoundTrip = (n) =>
+    page.evaluate(async (step) => {
+      const el = document.querySelector(`[data-testid="step-${step}"]`);
+      let checking = false;
+      const t0 = performance.now();
+      const shown = new Promise((resolve) => {
+        const o = new MutationObserver(() => {
+          if (el.dataset.state === 'checking') checking = true;
+          else if (checking) {
+            o.disconnect();
+            resolve();
+          }
+        });
+        o.observe(el, { attributes: true, attributeFilter: ['data-state'] });
+      });
+      el.querySelector(`[aria-label="Check step ${step}"]`).click();
+      await shown;
+      return performance.now() - t0;
+    }, n);
+  const stateChecks = [];
+  const captureChecks = [];
+  for (let i = 0; i < RUNS; i++) stateChecks.push(await checkRoundTrip(3));
+  for (let i = 0; i < RUNS; i++) captureChecks.push(await checkRoundTrip(4));
+  console.log(`\n(d) exercise 6 in the page: Check → the step's checks shown (${RUNS} runs)`);
+  row('step 3 (a neighbour, an fdb entry, a route), median / max', `${ms(median(stateChecks))} / ${ms(Math.max(...stateChecks))}`);
+  row('step 4 (a capture while a ping runs), median / max', `${ms(median(captureChecks))} / ${ms(Math.max(...captureChecks))}`);
+  await page.getByRole('tab', { name: 'Labs' }).click();
+
   // (c) 10 MB of terminal output through the terminal path.
   await page.getByRole('button', { name: 'Terminal on host2', exact: true }).click();
   const term = page.locator('[data-testid="terminal-1"]');
@@ -182,7 +217,9 @@ try {
   const c0 = now();
   await showLab(page, BIG);
   await page.getByTestId('outline-host-host20').waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => performance.getEntriesByName('podnet:topology-drawn').length > 0, null, { timeout: 60_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('podnet:topology-sync').length > 0 && performance.getEntriesByName('podnet:topology-drawn').length > 0, null, {
+    timeout: 60_000,
+  });
   const shown = now() - c0;
   const [sync] = await page.evaluate(() => performance.getEntriesByName('podnet:topology-sync').map((e) => e.duration));
   const [drawn] = await page.evaluate(() => performance.getEntriesByName('podnet:topology-drawn').map((e) => e.duration));

@@ -13,6 +13,7 @@ import { createEngine } from './engine/index';
 import { bindRendererApi, type RendererBinding } from './ipc/register-ipc';
 import { restrictPermissions } from './permissions';
 import { installQuitGuard } from './quit-guard';
+import { saveWithDialog } from './save-file-dialog';
 import { createMainWindow, isAppUrl, type WindowPaths } from './window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -46,7 +47,7 @@ if (!app.requestSingleInstanceLock()) {
     binding = bindRendererApi(
       ipcMain,
       window.webContents,
-      (events) => createClientApi({ engine, resourcesDir, events, info: { transport: 'electron', version: app.getVersion() } }),
+      (events) => createClientApi({ engine, resourcesDir, events, info: { transport: 'electron', version: app.getVersion() }, saveFile: saveWithDialog(() => window) }),
       appUrl,
     );
     Menu.setApplicationMenu(

@@ -1,8 +1,11 @@
 // The one IPC contract: invoke channels (request → response) and push events.
 // Electron's main process and the browser-mode server both serve exactly this
 // map; the preload (or the WebSocket client) exposes it as `window.podnet`.
+import type { CapturedPacket, CaptureRequest, CaptureSummary } from './capture';
+import type { Exercise, ExerciseSummary, StepCheck } from './exercise';
 import type { BuiltinLab, LabSummary, UpProgress } from './lab';
 import type { SerializedError } from './errors';
+import type { PacketPath } from './path';
 import type { Snapshot } from './snapshot';
 
 /** What to launch: a built-in lab by name, or the text of a lab file the user opened. */
@@ -44,6 +47,26 @@ export interface TerminalRecording {
   durationMs: number;
 }
 
+/** An exercise by id (`flannel-vxlan`) or number (`6`), on its own lab or one named `lab`. */
+export interface ExerciseRef {
+  id: string;
+  /** The lab it runs on, when not the built-in lab's own name (tests, several learners). */
+  lab?: string;
+}
+
+/** A capture the page started: its id is the page's own (events for it can come before the answer). */
+export interface CaptureStartRequest extends CaptureRequest {
+  id: string;
+  lab: string;
+}
+
+/**
+ * A saved capture. The desktop app asks where to save it in a native dialog
+ * (`path`: where it went, null if the user cancelled); a browser gets the
+ * bytes and downloads them.
+ */
+export type SavedCapture = { how: 'dialog'; path: string | null } | { how: 'download'; name: string; base64: string };
+
 export interface InvokeMap {
   /** The renderer is mounted and listening: queued events are delivered from now on. */
   'app:ready': { request: void; response: AppInfo };
@@ -64,6 +87,22 @@ export interface InvokeMap {
   'terminal:close': { request: { id: string }; response: void };
   /** Starts (on: true → null) or stops (on: false → the recording) recording a session. */
   'terminal:record': { request: { id: string; on: boolean }; response: TerminalRecording | null };
+  'exercises:list': { request: void; response: ExerciseSummary[] };
+  /** With `lab` (running): commands and check labels filled in from its observed state. */
+  'exercises:get': { request: ExerciseRef; response: Exercise };
+  /** Launches the exercise's lab (`reset`: removes a running one first); progress as `up:progress` / `up:log`, cancel with `labs:cancel`. */
+  'exercises:start': { request: ExerciseRef & { opId: string; reset?: boolean }; response: LaunchResult };
+  /** Evaluates the checks of every step (or `step`) against the lab's real state. */
+  'exercises:check': { request: ExerciseRef & { step?: number }; response: StepCheck[] };
+  /** Starts tcpdump on an interface of a host or pod; packets arrive as `capture:packets`, the end as `capture:end`. */
+  'capture:start': { request: CaptureStartRequest; response: void };
+  'capture:stop': { request: { id: string }; response: CaptureSummary };
+  /** Everything captured so far as a .pcap file. */
+  'capture:save': { request: { id: string }; response: SavedCapture };
+  /** Forgets a capture (stopping it if it runs). */
+  'capture:discard': { request: { id: string }; response: void };
+  /** Pings `from` → `to` while capturing in every namespace: the hops the packet really took. */
+  'path:trace': { request: { lab: string; from: string; to: string }; response: PacketPath };
 }
 
 /** A lab file the user picked: its name and text. */
@@ -81,6 +120,9 @@ export interface EventMap {
   'topology:error': { lab: string; message: string };
   'terminal:data': { id: string; data: string };
   'terminal:exit': { id: string; code: number | null };
+  /** Packets of a capture, in order, a batch at a time. */
+  'capture:packets': { id: string; packets: CapturedPacket[] };
+  'capture:end': { id: string; summary: CaptureSummary };
   /** An app-menu item; "Open Lab File…" in the desktop app carries the file the user chose in the native dialog. */
   'menu:command': { command: MenuCommand; file?: LabFile };
 }
@@ -123,6 +165,15 @@ const INVOKE_CHANNEL_SET: { [C in InvokeChannel]: true } = {
   'terminal:ack': true,
   'terminal:close': true,
   'terminal:record': true,
+  'exercises:list': true,
+  'exercises:get': true,
+  'exercises:start': true,
+  'exercises:check': true,
+  'capture:start': true,
+  'capture:stop': true,
+  'capture:save': true,
+  'capture:discard': true,
+  'path:trace': true,
 };
 
 const EVENT_NAME_SET: { [E in EventName]: true } = {
@@ -132,6 +183,8 @@ const EVENT_NAME_SET: { [E in EventName]: true } = {
   'topology:error': true,
   'terminal:data': true,
   'terminal:exit': true,
+  'capture:packets': true,
+  'capture:end': true,
   'menu:command': true,
 };
 

@@ -112,4 +112,58 @@ describe('TerminalsStore', () => {
     await store.connect(key, { cols: 80, rows: 24 }, sink().sink);
     expect(store.tab(key)).toMatchObject({ status: 'failed', error: 'host1 has no pod "z"' });
   });
+
+  it('Run in terminal: opens a shell on the target, waits for its prompt, then types the command and Enter', async () => {
+    const { api, store } = setup();
+    const running = store.run('lab1', 'host1/a', 'ping -c 2 10.2.3.10');
+    const key = store.activeKey!;
+    expect(store.tab(key)).toMatchObject({ target: 'host1/a', purpose: 'shell' });
+    // The view connects it; nothing is typed before the shell printed something.
+    await store.connect(key, { cols: 80, rows: 24 }, sink().sink);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(api.callsTo('terminal:input')).toEqual([]);
+    api.emit('terminal:data', { id: 't0000000000000001', data: '(pod a)root@host1:/# ' });
+    await running;
+    expect(api.callsTo('terminal:input')).toEqual([{ id: 't0000000000000001', data: 'ping -c 2 10.2.3.10\r' }]);
+    // It does not take the keyboard from where the user clicked Run.
+    expect(store.activeFocus).toBe(false);
+  });
+
+  it('runs the next command in the same shell, a waiting one (tcpdump) in a terminal of its own, never in a ping', async () => {
+    const { api, store } = setup();
+    const ping = store.open('lab1', 'host1', { ping: '10.2.3.10' });
+    const first = store.run('lab1', 'host1', 'ip route');
+    const shell = store.activeKey!;
+    expect(shell).not.toBe(ping);
+    await store.connect(shell, { cols: 80, rows: 24 }, sink().sink);
+    api.emit('terminal:data', { id: 't0000000000000001', data: '# ' });
+    await first;
+    await store.run('lab1', 'host1', 'ip neigh');
+    expect(store.activeKey).toBe(shell);
+    const waiting = store.run('lab1', 'host1', 'tcpdump -ni eth0 -c 4 udp port 8472', { own: true });
+    const own = store.activeKey!;
+    expect(own).not.toBe(shell);
+    expect(store.tab(own)).toMatchObject({ purpose: 'own', title: 'host1 · tcpdump' });
+    await store.connect(own, { cols: 80, rows: 24 }, sink().sink);
+    api.emit('terminal:data', { id: 't0000000000000002', data: '# ' });
+    await waiting;
+    expect(api.callsTo('terminal:input')).toEqual([
+      { id: 't0000000000000001', data: 'ip route\r' },
+      { id: 't0000000000000001', data: 'ip neigh\r' },
+      { id: 't0000000000000002', data: 'tcpdump -ni eth0 -c 4 udp port 8472\r' },
+    ]);
+    // The next plain command goes back to the shell, not to the busy tcpdump.
+    await store.run('lab1', 'host1', 'ip link');
+    expect(store.activeKey).toBe(shell);
+  });
+
+  it('Run in terminal says so when the terminal cannot open', async () => {
+    const { api, store } = setup();
+    api.handle('terminal:open', () => {
+      throw new Error('no lab named "lab1" is running');
+    });
+    const running = store.run('lab1', 'host1', 'ip route');
+    await store.connect(store.activeKey!, { cols: 80, rows: 24 }, sink().sink);
+    await expect(running).rejects.toThrow('the terminal on host1 did not open: no lab named "lab1" is running');
+  });
 });

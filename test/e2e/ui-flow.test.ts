@@ -4,21 +4,20 @@
 // host1 pod pings a host2 pod (0% packet loss) → a terminal on host1
 // deletes the route to host2's lease → the topology shows it within 2 s and
 // a new ping fails → Stop from the UI → no container with the lab's label.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Engine } from '../../src/main/engine/index';
-import { ROOT } from '../helpers/cli';
-import { newEngine, RESOURCES_DIR } from '../helpers/lab-fixture';
-import { launchChromium, type Browser } from './support/chromium';
+import { RESOURCES_DIR } from '../helpers/lab-fixture';
+import { ARTIFACTS, openAppSession, type AppSession } from './support/app-session';
 import { describeInBrowser } from './support/prerequisites';
-import { startServe, type Served } from './support/serve';
+import type { Served } from './support/serve';
+import { waitForTerminal } from './support/terminal-text';
 
 const LAB = 'ui-e2e-vxlan';
-const ARTIFACTS = `${ROOT}test-results/e2e`;
 
 function status(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,21 +30,6 @@ function status(url: string): Promise<number> {
   });
 }
 
-/** What a terminal tab shows right now (xterm's DOM renderer: one div per row). */
-async function terminalText(page: Page, key: number): Promise<string> {
-  return page.locator(`[data-testid="terminal-${key}"] .xterm-rows`).innerText();
-}
-
-async function waitForTerminal(page: Page, key: number, pattern: RegExp, timeout = 20_000): Promise<string> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const text = await terminalText(page, key);
-    if (pattern.test(text)) return text;
-    if (Date.now() > end) throw new Error(`terminal ${key} never showed ${pattern}; it shows:\n${text}`);
-    await page.waitForTimeout(100);
-  }
-}
-
 async function typeIn(page: Page, key: number, line: string): Promise<void> {
   await page.locator(`[data-testid="terminal-${key}"] .xterm`).click();
   await page.keyboard.type(line);
@@ -53,30 +37,18 @@ async function typeIn(page: Page, key: number, line: string): Promise<void> {
 }
 
 await describeInBrowser('the app in Chromium (podnet serve, real Docker)', () => {
+  let session: AppSession;
   let served: Served;
-  let browser: Browser;
   let page: Page;
   let engine: Engine;
-  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    engine = newEngine();
-    await engine.down(LAB); // a crashed earlier run of this very suite
-    served = await startServe();
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
+    session = await openAppSession(LAB);
+    ({ served, page, engine } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    await engine?.down(LAB);
-    await engine?.dispose();
+    await session?.close();
   });
 
   it('refuses every request without the token, in the browser and outside it', async () => {
@@ -173,6 +145,6 @@ await describeInBrowser('the app in Chromium (podnet serve, real Docker)', () =>
 
   it('ran without a script error or a Content-Security-Policy violation in the page', () => {
     // The only console errors allowed are the refused requests of the first test (403 without the token).
-    expect(consoleErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    expect(session.consoleErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The app's contract over a real engine and a real lab: launch with
 // progress, live topology, terminals (size, flow control, ping, close),
-// stop — what the window and the browser both use.
+// captures, the packet's path, exercise checks, stop — what the window and
+// the browser both use.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EventMap, EventName } from '../../src/shared/ipc';
 import { createClientApi, type ClientApi } from '../../src/main/api/client-api';
@@ -143,6 +144,38 @@ await describeWithDocker('app API over a real lab', () => {
 
   it('refuses a terminal on a pod the lab does not have, with the engine\u2019s hint', async () => {
     await expect(client.handlers['terminal:open']({ lab: LAB, target: 'host1/zz', cols: 80, rows: 24 })).rejects.toMatchObject({ code: 'E_TARGET' });
+  });
+
+  it('captures through the contract: packets by the page\u2019s id, Stop, Save as .pcap bytes; disposing stops tcpdump', async () => {
+    await client.handlers['capture:start']({ id: 'c-1', lab: LAB, target: 'host1', iface: 'eth0', filter: 'udp port 8472' });
+    await engine.ping(LAB, 'host1/a', 'host2/b', { count: 2 });
+    await until('4 VXLAN packets', () => got.of('capture:packets').filter((b) => b.id === 'c-1').flatMap((b) => b.packets).length >= 4);
+    const packets = got.of('capture:packets').flatMap((b) => b.packets);
+    expect(packets[0]!.vxlan?.inner).toMatchObject({ src: '10.2.1.2', dst: '10.2.3.10', protocol: 'icmp' });
+    const summary = await client.handlers['capture:stop']({ id: 'c-1' });
+    expect(summary).toMatchObject({ reason: 'stopped', packets: packets.length });
+    await until('capture:end', () => got.of('capture:end').some((e) => e.id === 'c-1'));
+    const saved = await client.handlers['capture:save']({ id: 'c-1' });
+    expect(saved.how).toBe('download');
+    if (saved.how === 'download') expect(Buffer.from(saved.base64, 'base64').readUInt32LE(0)).toBe(0xa1b23c4d);
+    // A capture still running when its page goes away is stopped on the host.
+    const other = receiver();
+    const page2 = createClientApi({ engine, resourcesDir: RESOURCES_DIR, events: other.queue, info: { transport: 'browser', version: 'test' } });
+    await page2.handlers['capture:start']({ id: 'c-2', lab: LAB, target: 'host2/b', iface: 'any' });
+    const tcpdumps = async () => (await engine.exec(LAB, 'host2', ['pgrep', '-x', 'tcpdump'])).stdout.trim();
+    expect(await tcpdumps()).not.toBe('');
+    page2.dispose();
+    await until('tcpdump to end', async () => (await tcpdumps()) === '');
+  });
+
+  it('traces a ping\u2019s path and checks an exercise step against the lab', async () => {
+    const path = await client.handlers['path:trace']({ lab: LAB, from: 'host1/a', to: 'host2/b' });
+    expect(path.ok).toBe(true);
+    expect(path.request.hops.map((h) => `${h.node} ${h.iface}`)).toEqual(expect.arrayContaining(['host1 flannel.1', 'host2 flannel.1', 'host2/b eth0']));
+    const [step3] = await client.handlers['exercises:check']({ id: 'flannel-vxlan', lab: LAB, step: 3 });
+    expect(step3).toMatchObject({ step: 3, passed: true });
+    const filled = await client.handlers['exercises:get']({ id: '6', lab: LAB });
+    expect(filled.resolvedFor).toBe(LAB);
   });
 
   it('stops the lab: nothing with its label remains', async () => {

@@ -24,6 +24,13 @@ describe('the IPC contract', () => {
     expect(await dispatch(h, 'labs:up', { opId: 'op-1', source: { builtin: 'flannel-vxlan' } })).toMatchObject({ ok: true });
     expect(await dispatch(h, 'labs:up', { opId: 'op-2', source: { text: 'name: x\n', file: 'x.yaml' } })).toMatchObject({ ok: true });
     expect(await dispatch(h, 'terminal:open', { lab: 'lab1', target: 'host1/a', cols: 80, rows: 24, ping: '10.2.3.10' })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'exercises:get', { id: 'flannel-vxlan', lab: 'ui-ex6' })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'exercises:start', { opId: 'op-3', id: '6', reset: true })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'exercises:check', { id: '6', lab: 'ui-ex6', step: 4 })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'capture:start', { id: 'c-1', lab: 'lab1', target: 'host1/a', iface: 'flannel.1', filter: 'udp port 8472 and not (icmp)', count: 10 })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'capture:start', { id: 'c-2', lab: 'lab1', target: 'internet', iface: 'any' })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'path:trace', { lab: 'lab1', from: 'host1/a', to: '203.0.113.10' })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'path:trace', { lab: 'lab1', from: 'host1/a', to: 'host2/b' })).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -41,6 +48,15 @@ describe('the IPC contract', () => {
     ['forged terminal id', 'terminal:input', { id: '../../x', data: 'ls\n' }],
     ['negative ack', 'terminal:ack', { id: 't0123456789abcdef', chars: -5 }],
     ['argument to a void channel', 'labs:list', { all: true }],
+    ['exercise as a path', 'exercises:get', { id: '../../etc/passwd' }],
+    ['exercise step 0', 'exercises:check', { id: '6', step: 0 }],
+    ['bad lab name for an exercise', 'exercises:start', { opId: 'op-1', id: '6', lab: 'UI EX6' }],
+    ['capture interface taken for an option', 'capture:start', { id: 'c-1', lab: 'l', target: 'host1', iface: '-w' }],
+    ['capture interface with shell text', 'capture:start', { id: 'c-1', lab: 'l', target: 'host1', iface: 'eth0;id' }],
+    ['capture filter of two lines', 'capture:start', { id: 'c-1', lab: 'l', target: 'host1', iface: 'eth0', filter: 'icmp\n-w /tmp/x' }],
+    ['capture of no packets', 'capture:start', { id: 'c-1', lab: 'l', target: 'host1', iface: 'eth0', count: 0 }],
+    ['forged capture id', 'capture:save', { id: '../x' }],
+    ['path to a name', 'path:trace', { lab: 'l', from: 'host1/a', to: 'example.com' }],
   ])('refuses %s with E_USAGE before any handler runs', async (_what, channel, request) => {
     let called = false;
     const h = new Proxy(echoHandlers(), { get: (t, k) => ((called = true), Reflect.get(t, k)) });

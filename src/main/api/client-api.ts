@@ -1,6 +1,7 @@
 // Everything one client (the Electron window, or one browser tab over the
-// WebSocket) can do, bound to the engine. The client's terminals, watches and
-// launches belong to it; dispose() ends its terminals and watches.
+// WebSocket) can do, bound to the engine. The client's terminals, watches,
+// launches and captures belong to it; dispose() ends its terminals, watches
+// and captures.
 import { ERROR_CODES } from '../../shared/errors';
 import type { AppInfo, LaunchSource } from '../../shared/ipc';
 import { listBuiltinLabs } from '../engine/builtin-labs';
@@ -8,8 +9,11 @@ import { PodnetError } from '../engine/errors';
 import type { Engine, LabSource } from '../engine/index';
 import { TerminalRegistry } from '../engine/terminals/terminal-registry';
 import type { FlowLimits } from '../engine/terminals/flow-control';
+import { CaptureRegistry, type SaveBytes } from './capture-registry';
 import type { Handlers } from './dispatch';
 import type { EventQueue } from './event-queue';
+import { exerciseHandlers } from './exercise-handlers';
+import { launchProgress, Launches } from './launches';
 
 export interface ClientOptions {
   engine: Engine;
@@ -17,6 +21,8 @@ export interface ClientOptions {
   events: EventQueue;
   info: AppInfo;
   flow?: FlowLimits;
+  /** The desktop app saves captures through a native dialog; without it (a browser) the page downloads the bytes. */
+  saveFile?: SaveBytes;
 }
 
 export interface ClientApi {
@@ -35,7 +41,8 @@ export const pingTerminalArgv = (address: string): string[] => ['ping', '-n', '-
 
 export function createClientApi(opts: ClientOptions): ClientApi {
   const { engine, events } = opts;
-  const launches = new Map<string, AbortController>();
+  const launches = new Launches();
+  const captures = new CaptureRegistry(engine, events, opts.saveFile);
   const watches = new Map<string, () => void>();
   const terminals = new TerminalRegistry(
     (lab, target, size, shellOpts) => engine.shell(lab, target, size, shellOpts),
@@ -65,23 +72,13 @@ export function createClientApi(opts: ClientOptions): ClientApi {
     },
     'labs:builtin': () => listBuiltinLabs(opts.resourcesDir),
     'labs:list': () => engine.list(),
-    async 'labs:up'({ opId, source }) {
-      if (launches.has(opId)) throw new PodnetError(ERROR_CODES.USAGE, `operation ${opId} is already running`);
-      const controller = new AbortController();
-      launches.set(opId, controller);
-      try {
-        const result = await engine.up(await labSource(source), {
-          signal: controller.signal,
-          onProgress: (progress) => events.emit('up:progress', { opId, progress }),
-          onLog: (line) => events.emit('up:log', { opId, line }),
-        });
+    'labs:up': ({ opId, source }) =>
+      launches.run(opId, async (signal) => {
+        const result = await engine.up(await labSource(source), { signal, ...launchProgress(events, opId) });
         return { name: result.name, elapsedMs: result.elapsedMs };
-      } finally {
-        launches.delete(opId);
-      }
-    },
+      }),
     async 'labs:cancel'({ opId }) {
-      launches.get(opId)?.abort();
+      launches.cancel(opId);
     },
     async 'labs:down'({ name }) {
       unwatch(name);
@@ -117,6 +114,14 @@ export function createClientApi(opts: ClientOptions): ClientApi {
     async 'terminal:record'({ id, on }) {
       return terminals.record(id, on);
     },
+    ...exerciseHandlers(engine, events, launches),
+    'capture:start': (request) => captures.start(request),
+    'capture:stop': ({ id }) => captures.stop(id),
+    'capture:save': ({ id }) => captures.save(id),
+    async 'capture:discard'({ id }) {
+      captures.discard(id);
+    },
+    'path:trace': ({ lab, from, to }) => engine.packetPath(lab, from, to),
   };
 
   return {
@@ -126,11 +131,12 @@ export function createClientApi(opts: ClientOptions): ClientApi {
       return launches.size;
     },
     cancelLaunches() {
-      for (const c of launches.values()) c.abort();
+      launches.cancelAll();
     },
     dispose() {
       events.close();
       terminals.closeAll();
+      captures.dispose();
       for (const lab of [...watches.keys()]) unwatch(lab);
     },
   };

@@ -13,6 +13,14 @@ const target = z
 const opId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an operation id is 1–64 letters, digits, - or _');
 const terminalId = z.string().regex(/^t[0-9a-f]{16}$/, 'not a terminal id');
 const cols = z.number().int().min(2).max(1000);
+const exerciseId = z.string().regex(/^(?:[a-z][a-z0-9-]{0,63}|[1-9][0-9]{0,2})$/, 'an exercise is named by its id (flannel-vxlan) or number (6)');
+const captureId = opId;
+/** Linux interface names (1–15 characters, not an option), or `any`. */
+const iface = z.string().regex(/^(?!-)[A-Za-z0-9_.@:+-]{1,15}$/, 'not an interface name (e.g. eth0, cni0, flannel.1, any)');
+const filter = z
+  .string()
+  .max(1000, 'a capture filter is at most 1000 characters')
+  .regex(/^[^\x00-\x1f]*$/, 'a capture filter is one line without control characters');
 const rows = z.number().int().min(1).max(500);
 const MAX_LAB_FILE = 1024 * 1024;
 
@@ -45,4 +53,20 @@ export const REQUEST_SCHEMAS: Schemas = {
   'terminal:ack': z.strictObject({ id: terminalId, chars: z.number().int().min(0).max(100_000_000) }),
   'terminal:close': z.strictObject({ id: terminalId }),
   'terminal:record': z.strictObject({ id: terminalId, on: z.boolean() }),
+  'exercises:list': none,
+  'exercises:get': z.strictObject({ id: exerciseId, lab: name.optional() }),
+  'exercises:start': z.strictObject({ opId, id: exerciseId, lab: name.optional(), reset: z.boolean().optional() }),
+  'exercises:check': z.strictObject({ id: exerciseId, lab: name.optional(), step: z.number().int().min(1).max(999).optional() }),
+  'capture:start': z.strictObject({
+    id: captureId,
+    lab: name,
+    target,
+    iface,
+    filter: filter.optional(),
+    count: z.number().int().min(1).max(1_000_000).optional(),
+  }),
+  'capture:stop': z.strictObject({ id: captureId }),
+  'capture:save': z.strictObject({ id: captureId }),
+  'capture:discard': z.strictObject({ id: captureId }),
+  'path:trace': z.strictObject({ lab: name, from: target, to: z.union([target, z.ipv4()]) }),
 };

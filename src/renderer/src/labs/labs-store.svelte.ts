@@ -2,13 +2,13 @@
 // each remembered where the user acted (a built-in lab's card, or the lab
 // file they opened), so progress and errors show up there.
 import type { BuiltinLab, LabSummary } from '../../../shared/lab';
-import type { LaunchSource, PodnetApi } from '../../../shared/ipc';
+import type { ExerciseRef, LaunchResult, LaunchSource, PodnetApi } from '../../../shared/ipc';
 import { errorInfo, type ErrorInfo } from '../lib/error-info';
 import { applyProgress, endPhases, initialPhases, type PhaseView } from './launch-state';
 
 export interface Launch {
   opId: string;
-  /** Where the user acted: `builtin:<name>` or `file`. */
+  /** Where the user acted: `builtin:<name>`, `file` or `exercise:<id>`. */
   key: string;
   label: string;
   phases: PhaseView[];
@@ -74,13 +74,22 @@ export class LabsStore {
   }
 
   /** Builds a lab; resolves with its name, or null when it failed or was cancelled. */
-  async launch(key: string, label: string, source: LaunchSource, sourceText: string | null = null): Promise<string | null> {
+  launch(key: string, label: string, source: LaunchSource, sourceText: string | null = null): Promise<string | null> {
+    return this.track(key, label, sourceText, (opId) => this.api.invoke('labs:up', { opId, source }));
+  }
+
+  /** Starts an exercise's lab (`reset`: rebuilds a running one) with the same progress as a launch. */
+  launchExercise(key: string, label: string, exercise: ExerciseRef & { reset?: boolean }): Promise<string | null> {
+    return this.track(key, label, null, (opId) => this.api.invoke('exercises:start', { opId, ...exercise }));
+  }
+
+  private async track(key: string, label: string, sourceText: string | null, build: (opId: string) => Promise<LaunchResult>): Promise<string | null> {
     if (this.launches[key]?.status === 'running') return null;
     const opId = `op-${Date.now().toString(36)}-${++this.seq}`;
     this.launches[key] = { opId, key, label, phases: initialPhases(), log: [], status: 'running', error: null, sourceText, lab: null, elapsedMs: null };
     const launch = this.launches[key]!;
     try {
-      const result = await this.api.invoke('labs:up', { opId, source });
+      const result = await build(opId);
       launch.status = 'done';
       launch.lab = result.name;
       launch.elapsedMs = result.elapsedMs;

@@ -1,7 +1,7 @@
-// Saves text as a file the user keeps: a download in the browser, a save
-// dialog in the desktop app (Electron asks where to put downloads).
-export function saveTextFile(name: string, content: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
+// Saves a file the user keeps: a download in the browser (Electron asks
+// where to put downloads).
+function download(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -11,6 +11,18 @@ export function saveTextFile(name: string, content: string, type: string): void 
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function saveTextFile(name: string, content: string, type: string): void {
+  download(name, new Blob([content], { type }));
+}
+
+/** Bytes that came over the contract as base64 (e.g. a .pcap). */
+export function saveBase64File(name: string, base64: string, type: string): void {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  download(name, new Blob([bytes], { type }));
 }
 
 /** `host1/a` at a time → `flannel-vxlan-host1-a-20240501-1200`. */

@@ -24,5 +24,11 @@ export function pingDestinations(s: Snapshot): PingEndpoint[] {
   return out;
 }
 
+/** The destination offered first: the first one on another host than `from`, else the first other one. */
+export function defaultDestination(destinations: readonly PingEndpoint[], from: string): string {
+  const host = from.split('/')[0];
+  return (destinations.find((d) => d.target.split('/')[0] !== host) ?? destinations.find((d) => d.target !== from))?.target ?? '';
+}
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 export const isIpv4 = (s: string) => IPV4.test(s);

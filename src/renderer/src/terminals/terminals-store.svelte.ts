@@ -1,13 +1,22 @@
 // The terminal tabs: opening a session when its view has measured itself,
-// input, resize, flow-control acks, recording, and closing (which ends the
-// session on the host).
+// input, resize, flow-control acks, recording, closing (which ends the
+// session on the host), and commands typed in for the user (Run in terminal).
 import type { PodnetApi, TerminalRecording } from '../../../shared/ipc';
 import { errorMessage } from '../lib/error-info';
 import { AckBatcher } from './ack-batcher';
 import { SessionOutput, type OutputSink } from './session-output';
 
+/** A login shell, a shell for one command that keeps running (tcpdump), or a ping. */
+export type TerminalPurpose = 'shell' | 'own' | 'ping';
+
+/** How long Run in terminal waits for a new shell's first output (its prompt). */
+const READY_TIMEOUT_MS = 15_000;
+
 export interface TerminalTab {
   key: number;
+  purpose: TerminalPurpose;
+  /** The session has printed something (its prompt): typed input goes to the shell. */
+  ready: boolean;
   lab: string;
   target: string;
   title: string;
@@ -25,11 +34,14 @@ export interface TerminalTab {
 export class TerminalsStore {
   tabs = $state<TerminalTab[]>([]);
   activeKey = $state<number | null>(null);
+  /** Whether the active terminal takes the keyboard focus (not when a command was run in it from elsewhere). */
+  activeFocus = $state(true);
   readonly active: TerminalTab | null = $derived(this.tabs.find((t) => t.key === this.activeKey) ?? null);
   private readonly output = new SessionOutput();
   private readonly acks: AckBatcher;
   private readonly off: (() => void)[] = [];
   private nextKey = 1;
+  private readonly readyWaiters = new Map<number, ((ready: boolean) => void)[]>();
 
   constructor(private readonly api: PodnetApi) {
     this.acks = new AckBatcher((id, chars) => void api.invoke('terminal:ack', { id, chars }).catch(() => undefined));
@@ -40,10 +52,12 @@ export class TerminalsStore {
   }
 
   /** A new tab; its view connects it once it knows its size. */
-  open(lab: string, target: string, opts: { ping?: string; title?: string } = {}): number {
+  open(lab: string, target: string, opts: { ping?: string; title?: string; purpose?: TerminalPurpose } = {}): number {
     const key = this.nextKey++;
     this.tabs.push({
       key,
+      purpose: opts.ping ? 'ping' : (opts.purpose ?? 'shell'),
+      ready: false,
       lab,
       target,
       title: opts.title ?? target,
@@ -56,8 +70,53 @@ export class TerminalsStore {
       recordingStartedAt: null,
       lastRecording: null,
     });
-    this.activeKey = key;
+    this.activate(key);
     return key;
+  }
+
+  activate(key: number, focus = true): void {
+    this.activeKey = key;
+    this.activeFocus = focus;
+  }
+
+  /**
+   * Types a command line into the target's terminal and runs it: in its last
+   * open shell, or a new one. `own`: always a new terminal (a command that
+   * keeps running, like tcpdump, while the next ones go elsewhere).
+   */
+  async run(lab: string, target: string, line: string, opts: { own?: boolean } = {}): Promise<void> {
+    const reuse = opts.own
+      ? undefined
+      : this.tabs.findLast((t) => t.lab === lab && t.target === target && t.purpose === 'shell' && (t.status === 'open' || t.status === 'opening'));
+    const key = reuse?.key ?? this.open(lab, target, opts.own ? { purpose: 'own', title: `${target} · ${line.split(' ')[0]}` } : {});
+    this.activate(key, false);
+    if (!(await this.whenReady(key))) {
+      const tab = this.tab(key);
+      throw new Error(`the terminal on ${target} did not open${tab?.error ? `: ${tab.error}` : ''}`);
+    }
+    this.input(key, `${line}\r`);
+  }
+
+  /** Resolves true once the session has printed something (its prompt), false if it failed or ended first. */
+  whenReady(key: number, timeoutMs = READY_TIMEOUT_MS): Promise<boolean> {
+    const tab = this.tab(key);
+    if (!tab || tab.status === 'failed' || tab.status === 'exited') return Promise.resolve(false);
+    if (tab.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settle(key, this.tab(key)?.status === 'open'), timeoutMs);
+      const waiters = this.readyWaiters.get(key) ?? [];
+      waiters.push((ready) => {
+        clearTimeout(timer);
+        resolve(ready);
+      });
+      this.readyWaiters.set(key, waiters);
+    });
+  }
+
+  private settle(key: number, ready: boolean): void {
+    const waiters = this.readyWaiters.get(key) ?? [];
+    this.readyWaiters.delete(key);
+    for (const w of waiters) w(ready);
   }
 
   tab(key: number): TerminalTab | undefined {
@@ -77,16 +136,24 @@ export class TerminalsStore {
       tab.id = info.id;
       tab.status = 'open';
       this.output.attach(info.id, {
-        data: (data) => sink.data(data),
+        data: (data) => {
+          sink.data(data);
+          if (!tab.ready) {
+            tab.ready = true;
+            this.settle(key, true);
+          }
+        },
         exit: (code) => {
           tab.status = 'exited';
           tab.exitCode = code;
           sink.exit(code);
+          this.settle(key, false);
         },
       });
     } catch (e) {
       tab.status = 'failed';
       tab.error = errorMessage(e);
+      this.settle(key, false);
     }
   }
 
@@ -127,6 +194,7 @@ export class TerminalsStore {
       void this.api.invoke('terminal:close', { id: tab.id }).catch(() => undefined);
     }
     if (this.activeKey === key) this.activeKey = this.tabs[Math.min(i, this.tabs.length - 1)]?.key ?? null;
+    this.settle(key, false);
   }
 
   dispose(): void {

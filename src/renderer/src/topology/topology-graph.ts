@@ -44,6 +44,10 @@ export interface TopologyGraph {
 export const hostId = (host: string) => `host:${host}`;
 export const ifaceId = (host: string, iface: string) => `if:${host}:${iface}`;
 export const podId = (host: string, pod: string) => `pod:${host}:${pod}`;
+/** The edge from a pod to the host interface its veth is plugged into. */
+export const vethId = (host: string, pod: string) => `veth:${host}:${pod}`;
+/** The edge from a member of the underlay (a host's uplink, the internet node) to the bar. */
+export const linkId = (member: string) => `link:${member}`;
 export const UNDERLAY_ID = 'underlay';
 /** More hosts than this: overlay links are drawn faint unless selected or broken. */
 export const DENSE_HOSTS = 4;
@@ -107,7 +111,7 @@ function addHost(g: TopologyGraph, h: HostState, owners: Map<string, string>): v
     const pid = podId(h.name, pod.name);
     g.nodes.push({ id: pid, kind: 'pod', parent: hid, label: `${pod.name}\n${pod.ip ?? 'no address'}`, row: 'pod', classes: pod.ip ? ['pod'] : ['pod', 'down'], sel: { kind: 'pod', host: h.name, pod: pod.name } });
     const at = podAttachment(h, pod);
-    if (at && shown.has(at)) g.edges.push({ id: `veth:${h.name}:${pod.name}`, kind: 'veth', source: pid, target: ifaceId(h.name, at), label: '', classes: ['veth'], sel: { kind: 'pod', host: h.name, pod: pod.name } });
+    if (at && shown.has(at)) g.edges.push({ id: vethId(h.name, pod.name), kind: 'veth', source: pid, target: ifaceId(h.name, at), label: '', classes: ['veth'], sel: { kind: 'pod', host: h.name, pod: pod.name } });
   }
 
   for (const [n, p] of publishedPorts(h.iptables.nat).entries()) {
@@ -145,7 +149,7 @@ function addHost(g: TopologyGraph, h: HostState, owners: Map<string, string>): v
 
 function addTap(g: TopologyGraph, member: string, source: string, label: string, sel: Selection): void {
   g.nodes.push({ id: tapId(member), kind: 'tap', label: '', row: 'none', classes: ['tap'], sel: { kind: 'underlay' } });
-  g.edges.push({ id: `link:${member}`, kind: 'underlay-link', source, target: tapId(member), label, classes: ['underlay-link'], sel });
+  g.edges.push({ id: linkId(member), kind: 'underlay-link', source, target: tapId(member), label, classes: ['underlay-link'], sel });
 }
 
 // Edges may point at hosts added later: resolved once every host is in.

@@ -28,9 +28,9 @@ export class TopologyStore {
     );
   }
 
-  /** Shows a lab (null: none); watching it live until another is shown. */
-  async show(lab: string | null): Promise<void> {
-    if (lab === this.lab) return;
+  /** Shows a lab (null: none); watching it live until another is shown. `again`: watch it afresh (it was rebuilt). */
+  async show(lab: string | null, again = false): Promise<void> {
+    if (lab === this.lab && !again) return;
     const previous = this.lab;
     this.lab = lab;
     this.snapshot = null;

@@ -18,6 +18,7 @@ export interface TopologyColors {
   route: string;
   broken: string;
   selected: string;
+  path: string;
   canvas: string;
 }
 
@@ -38,6 +39,7 @@ const VARS: Record<keyof TopologyColors, string> = {
   route: '--topo-route',
   broken: '--danger',
   selected: '--accent',
+  path: '--topo-path',
   canvas: '--bg',
 };
 
@@ -143,6 +145,13 @@ export function topologyStyle(c: TopologyColors): cytoscape.StylesheetJson {
       style: { 'line-color': c.route, width: 2.5, 'target-arrow-shape': 'triangle', 'target-arrow-color': c.route, 'curve-style': 'unbundled-bezier', 'control-point-distances': bendBy(1), 'control-point-weights': [0.5] },
     },
     { selector: 'edge.port-edge', style: { 'line-color': c.port, 'line-style': 'dotted', width: 2, 'target-arrow-shape': 'triangle', 'target-arrow-color': c.port } },
+    // The packet's path: a glow under every element it went through; red where it was last seen.
+    { selector: 'node.path', style: { 'border-color': c.path, 'border-width': 3, 'underlay-color': c.path, 'underlay-opacity': 0.35, 'underlay-padding': 7, 'underlay-shape': 'round-rectangle' } },
+    { selector: 'node.pod.path, node.tap.path', style: { 'underlay-shape': 'ellipse' } },
+    { selector: 'node.host.path', style: { 'underlay-opacity': 0.12 } },
+    { selector: 'edge.path', style: { 'line-color': c.path, 'target-arrow-color': c.path, width: 4.5, opacity: 1, 'underlay-color': c.path, 'underlay-opacity': 0.3, 'underlay-padding': 5, 'z-index': 10 } },
+    { selector: 'node.path-last', style: { 'border-color': c.broken, 'border-width': 4, 'underlay-color': c.broken, 'underlay-opacity': 0.45, 'underlay-padding': 9 } },
+    { selector: 'edge.path-last', style: { 'line-color': c.broken, 'underlay-color': c.broken } },
     { selector: ':selected', style: { 'border-color': c.selected, 'border-width': 3, 'line-color': c.selected, 'target-arrow-color': c.selected } },
   ];
 }
