@@ -4,6 +4,7 @@
 // (c) 10 MB of terminal output through the terminal path, (d) an exercise
 // step's Check button → its checks shown. Prints figures; never fails on a
 // number.
+import { ensureBuilt } from '../scripts/ensure-built.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ if (!existsSync(CHROMIUM)) {
   console.log(`UI benchmark skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   process.exit(0);
 }
-if (!existsSync(`${ROOT}out/renderer/index.html`)) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+ensureBuilt('app');
 
 const { createEngine } = await loadEngine();
 const engine = createEngine({ resourcesDir: RESOURCES });

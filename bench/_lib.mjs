@@ -1,13 +1,12 @@
 // Shared helpers of the benchmarks (not a benchmark itself).
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { ensureBuilt } from '../scripts/ensure-built.mjs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const RESOURCES = `${ROOT}resources`;
 
 export async function loadEngine() {
-  if (!existsSync(`${ROOT}out/cli/engine.js`)) spawnSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  ensureBuilt('cli');
   return import(`${ROOT}out/cli/engine.js`);
 }
 

@@ -1,13 +1,13 @@
 // Running the real `podnet` command (bin/podnet.js → out/cli, built by `npm install`).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from '../../scripts/ensure-built.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PODNET = `${ROOT}bin/podnet.js`;
 
 export function ensureCliBuilt(): void {
-  if (!existsSync(`${ROOT}out/cli/podnet.js`)) spawnSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  ensureBuilt('cli');
 }
 
 export interface CliResult {

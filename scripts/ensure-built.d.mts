@@ -1,0 +1,1 @@
+export function ensureBuilt(what: 'cli' | 'app'): void;
