@@ -1,6 +1,8 @@
 // Bundles the `podnet` CLI (src/cli) into out/cli/podnet.js with esbuild.
-// Runtime dependencies stay external (they are in node_modules), so the
-// bundle is small and `podnet --help` starts fast.
+// Small pure-JS dependencies (yaml, zod, commander, …) are bundled: loading
+// one file is much faster than resolving the hundreds of small files they
+// ship as, on every command. Native and large CommonJS dependencies stay in
+// node_modules and are loaded only by the commands that need them.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -16,7 +18,9 @@ await build({
   target: 'node20',
   splitting: true,
   sourcemap: true,
-  packages: 'external',
+  external: ['dockerode', 'ssh2', 'node-pty', 'ws', 'playwright-core', 'electron'],
+  // Bundled CommonJS (commander) require()s Node's built-ins: give ESM chunks a require.
+  banner: { js: "import { createRequire as __podnetRequire } from 'node:module'; const require = __podnetRequire(import.meta.url);" },
   define: { PODNET_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });

@@ -106,10 +106,10 @@ export class DriverSet {
     const entry = await this.registry.get(lab);
     if (entry && this.forSpec(entry) !== except) return entry.driver;
     if (process.platform === 'linux' && this.local() !== except && (await this.local().labSpec(lab))) return 'local';
-    const local = this.docker();
-    if (local === except) return null;
+    // The local engine's driver is only made (loading dockerode) when a socket probe cannot answer.
+    if (this.dockers.get('') === except) return null;
     const socket = this.o.docker ? null : localDockerSocket();
-    const there = socket ? await dockerHasLab(socket, lab) : await local.list().then((l) => l.some((x) => x.name === lab), () => false);
+    const there = socket ? await dockerHasLab(socket, lab) : await this.docker().list().then((l) => l.some((x) => x.name === lab), () => false);
     return there ? 'docker' : null;
   }
 

@@ -16,7 +16,8 @@ import { defaultStateDir } from './registry/state-dir';
 import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
 import { spawnOverExec } from './drivers/spawn-wrapper';
 import { PodnetError, isPodnetError } from './errors';
-import { createExerciseApi, type ExerciseApi } from './exercises/exercise-service';
+import type { ExerciseApi } from './exercises/exercise-service';
+import { lazyExerciseApi } from './exercises/lazy-exercise-api';
 import { INTERNET_NODE } from './plan/internet-node';
 import type { PlannedLab, UpOptions, UpResult } from './lab-up';
 import type { LabSource } from './lab-source';
@@ -293,7 +294,7 @@ export function createEngine(options: EngineOptions): Engine {
       return method;
     },
 
-    ...createExerciseApi(
+    ...lazyExerciseApi(
       {
         up: (source, opts) => engine.up(source, opts),
         down: (lab) => engine.down(lab),

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { ERROR_CODES } from '../../shared/errors';
 import type { DriverKind } from '../../shared/lab';
 import { PodnetError } from './errors';
-import { decodeLabBytes } from './spec/parse-lab';
+import { decodeLabBytes } from './spec/spec-error';
 
 /** A lab file on disk or as text; `driver` runs it on that driver whatever the file says (podnet up --driver local). */
 export type LabSource = ({ path: string } | { text: string; file?: string }) & { driver?: DriverKind };

@@ -22,11 +22,11 @@ export interface ExerciseApi {
   playExercise(idOrNumber: string, opts?: { lab?: string; keep?: boolean; onEvent?(e: PlayEvent): void; signal?: AbortSignal }): Promise<PlayReport>;
 }
 
-type Host = LabOps & Pick<Engine, 'up' | 'down'>;
+export type ExerciseHost = LabOps & Pick<Engine, 'up' | 'down'>;
 
 const summary = (e: Exercise): ExerciseSummary => ({ id: e.id, number: e.number, title: e.title, lab: e.lab, minutes: e.minutes, steps: e.steps });
 
-export function createExerciseApi(engine: Host, resourcesDir: string): ExerciseApi {
+export function createExerciseApi(engine: ExerciseHost, resourcesDir: string): ExerciseApi {
   return {
     async listExercises() {
       return (await loadExercises(resourcesDir)).map((e) => summary(e.exercise));

@@ -3,7 +3,7 @@
 import type { LabSpec } from '../spec/lab-spec';
 import { DEFAULTS } from '../spec/lab-spec';
 import type { SpecOrigins } from '../spec/normalize-lab';
-import type { FieldPath } from '../spec/source-locator';
+import type { FieldPath } from '../spec/field-path';
 import type { SpecIssue } from '../spec/spec-issue';
 import type { Allocation, FlannelAllocation, HostAllocation, PodAllocation } from './allocation';
 import { contains, firstInt, fromInt, isIpv4, lastInt, nth, overlaps, prefixLen, size, subnets, toInt, usableHosts } from './cidr';

@@ -1,6 +1,7 @@
 // Turning spec issues into located diagnostics, and printing them.
 import type { Diagnostic } from '../../../shared/errors';
-import { fieldName, type SourceLocator } from './source-locator';
+import { fieldName } from './field-path';
+import type { SourceLocator } from './source-locator';
 import type { SpecIssue } from './spec-issue';
 
 export function locateIssues(issues: SpecIssue[], file: string, locator: SourceLocator | null): Diagnostic[] {

@@ -2,7 +2,7 @@
 // where each host and pod came from so later checks can point at it.
 import type { LabFile } from './lab-schema';
 import { DEFAULTS, type HostSpec, type LabSpec, type PodSpec } from './lab-spec';
-import type { FieldPath } from './source-locator';
+import type { FieldPath } from './field-path';
 
 export interface SpecOrigins {
   /** Path of each host's item (hosts[i]); for `hosts: N` the path of `hosts`. */

@@ -15,6 +15,7 @@ import { schemaIssues } from './schema-issues';
 import { createSourceLocator, type SourceLocator } from './source-locator';
 import type { SpecIssue } from './spec-issue';
 import { validateLab } from './validate-lab';
+import { singleSpecError, specError } from './spec-error';
 
 export interface ParsedLab {
   spec: LabSpec;
@@ -35,31 +36,9 @@ export interface ParseOptions {
   driver?: DriverKind;
 }
 
-function specError(file: string, diagnostics: Diagnostic[]): PodnetError {
-  const first = diagnostics[0];
-  const summary = first ? `${first.file}:${first.line}:${first.column}: ${first.message}` : `${file}: invalid lab file`;
-  const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : '';
-  return new PodnetError(ERROR_CODES.SPEC, summary + more, { diagnostics });
-}
-
-function single(file: string, message: string, hint: string): PodnetError {
-  return specError(file, [{ file, line: 1, column: 1, field: '(file)', message, hint }]);
-}
-
-/** Checks that bytes are a text file before parsing them. */
-export function decodeLabBytes(bytes: Uint8Array, file: string): string {
-  if (bytes.length === 0) throw single(file, 'the file is empty', 'a lab needs at least `name` and `hosts`; see resources/labs for examples');
-  if (bytes.subarray(0, 8192).includes(0)) throw single(file, 'this is a binary file, not a YAML lab file', 'pass the path of a .yaml lab file');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw single(file, 'the file is not valid UTF-8 text', 'save the lab file as UTF-8');
-  }
-}
-
 export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}): ParsedLab {
   if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
-    throw single(file, 'the file is empty', 'a lab needs at least `name` and `hosts`; see resources/labs for examples');
+    throw singleSpecError(file, 'the file is empty', 'a lab needs at least `name` and `hosts`; see resources/labs for examples');
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });

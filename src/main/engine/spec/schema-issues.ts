@@ -1,7 +1,7 @@
 // Zod issues → SpecIssues with plain-language messages and "did you mean".
 import type { z } from 'zod';
 import { KNOWN_KEYS } from './lab-schema';
-import type { FieldPath } from './source-locator';
+import type { FieldPath } from './field-path';
 import type { SpecIssue } from './spec-issue';
 import { suggest } from './suggest';
 

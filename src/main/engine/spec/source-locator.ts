@@ -1,8 +1,7 @@
 // Maps a field path (['network', 'leases', 'host1']) to a line and column of
 // the lab file, using the yaml Document's node ranges and a LineCounter.
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-
-export type FieldPath = readonly (string | number)[];
+import type { FieldPath } from './field-path';
 
 export interface SourcePosition {
   line: number;
@@ -45,11 +44,4 @@ export function createSourceLocator(doc: Document, lineCounter: LineCounter): So
       return pos(offset);
     },
   };
-}
-
-/** `['hosts', 0, 'pods', 1, 'ip']` → `hosts[0].pods[1].ip` */
-export function fieldName(path: FieldPath): string {
-  let out = '';
-  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
-  return out || '(top level)';
 }

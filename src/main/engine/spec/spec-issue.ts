@@ -1,4 +1,4 @@
-import type { FieldPath } from './source-locator';
+import type { FieldPath } from './field-path';
 
 /** A problem with a lab, before it is placed at a line and column. */
 export interface SpecIssue {

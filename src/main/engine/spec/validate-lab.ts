@@ -4,7 +4,7 @@ import type { LabFile } from './lab-schema';
 import type { LabSpec } from './lab-spec';
 import { RESERVED_HOST_NAMES } from './names';
 import type { SpecOrigins } from './normalize-lab';
-import type { FieldPath } from './source-locator';
+import type { FieldPath } from './field-path';
 import type { SpecIssue } from './spec-issue';
 
 function namePath(itemPath: FieldPath, isListItem: boolean): FieldPath {
