@@ -29,6 +29,15 @@ describe('stopping a spawned process by the PID it reports', () => {
     const g = new PidLineFilter(() => undefined);
     g.end();
     expect(await g.pid).toBeNull();
+    expect(await g.signalArgv('TERM')).toBeNull();
+  });
+
+  it('signals the reported PID while the process runs, and nothing once it has ended', async () => {
+    const f = new PidLineFilter(() => undefined);
+    f.push(Buffer.from('\x1epid 77\n'));
+    expect(await f.signalArgv('INT')).toEqual(['kill', '-INT', '77']);
+    f.end();
+    expect(await f.signalArgv('INT')).toBeNull();
   });
 });
 

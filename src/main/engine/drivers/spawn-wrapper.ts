@@ -19,6 +19,7 @@ export function killArgv(signal: 'INT' | 'TERM' | 'KILL', pid: number): string[]
 /** Takes the PID line off the start of stderr; everything after it is forwarded untouched. */
 export class PidLineFilter {
   private head: Buffer | null = Buffer.alloc(0);
+  private ended = false;
   private resolvePid!: (pid: number | null) => void;
   /** The process's PID, or null when it never reported one (it failed to start). */
   readonly pid = new Promise<number | null>((resolve) => (this.resolvePid = resolve));
@@ -40,11 +41,18 @@ export class PidLineFilter {
     if (rest.length > 0) this.forward(rest);
   }
 
-  /** The stream ended: whatever is held back is passed on. */
+  /** The stream ended (the process is gone): whatever is held back is passed on. */
   end(): void {
+    this.ended = true;
     if (this.head && this.head.length > 0) this.forward(this.head);
     this.head = null;
     this.resolvePid(null);
+  }
+
+  /** The argv that signals the process on its host, or null once it has ended or when it never reported a PID. */
+  async signalArgv(signal: 'INT' | 'TERM' | 'KILL'): Promise<string[] | null> {
+    const pid = await this.pid;
+    return this.ended || pid === null ? null : killArgv(signal, pid);
   }
 }
 
@@ -56,20 +64,15 @@ export class PidLineFilter {
  */
 export function spawnOverExec(exec: (argv: string[], opts: ExecOptions) => Promise<ExecResult>, argv: readonly string[], opts: SpawnOptions): SpawnedProcess {
   const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
-  let ended = false;
   const exited = exec(pidReportingArgv(argv), { onStdout: opts.onStdout, onStderr: (b) => pidFilter.push(b) }).then(
     (r) => r.code,
     () => -1,
-  ).finally(() => {
-    ended = true;
-    pidFilter.end();
-  });
+  ).finally(() => pidFilter.end());
   return {
     exited,
     async kill(signal = 'TERM') {
-      const pid = await pidFilter.pid;
-      if (ended || pid === null) return;
-      await exec(killArgv(signal, pid), {}).catch(() => undefined);
+      const kill = await pidFilter.signalArgv(signal);
+      if (kill) await exec(kill, {}).catch(() => undefined);
     },
   };
 }

@@ -5,7 +5,7 @@ import type Docker from 'dockerode';
 import type { ExecResult } from '../../../../shared/lab';
 import { cancelledError } from '../../errors';
 import type { ExecOptions, SpawnOptions, SpawnedProcess } from '../host-driver';
-import { PidLineFilter, killArgv, pidReportingArgv } from '../spawn-wrapper';
+import { PidLineFilter, pidReportingArgv } from '../spawn-wrapper';
 import type { ChannelTransport } from '../script-channel';
 
 export async function runExec(docker: Docker, containerName: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -78,13 +78,11 @@ export async function spawnExec(docker: Docker, containerName: string, argv: str
   stdout.on('data', (b: Buffer) => opts.onStdout(b));
   stderr.on('data', (b: Buffer) => pidFilter.push(b));
   docker.modem.demuxStream(stream, stdout, stderr);
-  let ended = false;
   const exited = new Promise<void>((resolve) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
     stream.on('error', () => resolve());
   }).then(async () => {
-    ended = true;
     pidFilter.end();
     const info = await exec.inspect().catch(() => null);
     return info?.ExitCode ?? -1;
@@ -92,9 +90,8 @@ export async function spawnExec(docker: Docker, containerName: string, argv: str
   return {
     exited,
     async kill(signal = 'TERM') {
-      const pid = await pidFilter.pid;
-      if (ended || pid === null) return;
-      await runExec(docker, containerName, killArgv(signal, pid)).catch(() => undefined);
+      const kill = await pidFilter.signalArgv(signal);
+      if (kill) await runExec(docker, containerName, kill).catch(() => undefined);
     },
   };
 }

@@ -3,18 +3,16 @@
 // first (spawn-wrapper.ts) so that stopping it sends the signal to exactly
 // that process on the machine.
 import type { SpawnOptions, SpawnedProcess } from '../host-driver';
-import { PidLineFilter, killArgv, pidReportingArgv } from '../spawn-wrapper';
+import { PidLineFilter, pidReportingArgv } from '../spawn-wrapper';
 import { drained, type SshConnection } from './ssh-connection';
 
 export async function spawnOverSsh(conn: SshConnection, command: (argv: string[]) => string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
   const opened = await conn.openChannel(command(pidReportingArgv(argv)), { wait: true });
   const { channel } = opened;
   const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
-  let ended = false;
   channel.on('data', (b: Buffer) => opts.onStdout(b));
   channel.stderr.on('data', (b: Buffer) => pidFilter.push(b));
   const exited = Promise.all([opened.exited, drained(channel), drained(channel.stderr)]).then(([code]) => {
-    ended = true;
     pidFilter.end();
     return code ?? -1;
   });
@@ -22,9 +20,8 @@ export async function spawnOverSsh(conn: SshConnection, command: (argv: string[]
   return {
     exited,
     async kill(signal = 'TERM') {
-      const pid = await pidFilter.pid;
-      if (ended || pid === null) return;
-      await conn.exec(command(killArgv(signal, pid))).catch(() => undefined);
+      const kill = await pidFilter.signalArgv(signal);
+      if (kill) await conn.exec(command(kill)).catch(() => undefined);
     },
   };
 }
