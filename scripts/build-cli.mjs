@@ -10,7 +10,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 rmSync('out/cli', { recursive: true, force: true });
 await build({
   // engine.js: the facade as plain JS, for the benchmarks.
-  entryPoints: { podnet: 'src/cli/index.ts', server: 'src/server/index.ts', engine: 'src/main/engine/index.ts' },
+  entryPoints: { podnet: 'src/cli/index.ts', server: 'src/server/index.ts', engine: 'src/engine/index.ts' },
   outdir: 'out/cli',
   bundle: true,
   platform: 'node',

@@ -1,7 +1,7 @@
 // What every command needs: an engine over the project's resources, and a
 // way to stop cleanly on Ctrl-C.
 import { fileURLToPath } from 'node:url';
-import type { Engine } from '../main/engine/index';
+import type { Engine } from '../engine/index';
 
 /** resources/ — two levels up both from src/cli (tests) and out/cli (the bundle). */
 export const RESOURCES_DIR = fileURLToPath(new URL('../../resources', import.meta.url));
@@ -9,7 +9,7 @@ export const RESOURCES_DIR = fileURLToPath(new URL('../../resources', import.met
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
 export async function withEngine<T>(run: (engine: Engine) => Promise<T>): Promise<T> {
-  const { createEngine } = await import('../main/engine/index');
+  const { createEngine } = await import('../engine/index');
   const { terminalHostKeyPrompt } = await import('./host-key-prompt');
   const confirm = terminalHostKeyPrompt();
   const engine = createEngine({

@@ -10,7 +10,7 @@ export class ExitCode extends Error {
 
 export async function reportError(e: unknown, source?: string): Promise<number> {
   if (e instanceof ExitCode) return e.code;
-  const { serializeError, formatDiagnostic } = await import('../main/engine/index');
+  const { serializeError, formatDiagnostic } = await import('../engine/index');
   const err: SerializedError = serializeError(e);
   const out = process.stderr;
   if (err.diagnostics?.length) {

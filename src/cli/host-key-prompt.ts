@@ -2,7 +2,7 @@
 // ssh does: its key type and fingerprint, then yes or no. One question at a
 // time, even when several machines are reached at once.
 import { createInterface } from 'node:readline/promises';
-import type { HostKeyInfo } from '../main/engine/index';
+import type { HostKeyInfo } from '../engine/index';
 
 export function terminalHostKeyPrompt(): ((info: HostKeyInfo) => Promise<boolean>) | undefined {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;

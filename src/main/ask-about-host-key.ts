@@ -2,7 +2,7 @@
 // (a native dialog): its key type and fingerprint, then accept or refuse.
 // A key that changed is never asked about: the engine refuses it.
 import { dialog, type BrowserWindow } from 'electron';
-import type { HostKeyInfo } from './engine/index';
+import type { HostKeyInfo } from '../engine/index';
 
 export async function askAboutHostKey(win: BrowserWindow | null, info: HostKeyInfo): Promise<boolean> {
   const where = info.port === 22 ? info.address : `${info.address} port ${info.port}`;

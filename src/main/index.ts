@@ -1,15 +1,15 @@
 // Electron app and window lifecycle only; everything else is the engine
-// (src/main/engine) and the contract (src/main/api).
+// (src/engine) and the contract (src/app-api).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, ipcMain, Menu, session, type BrowserWindow } from 'electron';
 import type { LabFile } from '../shared/ipc';
-import { createClientApi } from './api/client-api';
+import { createClientApi } from '../app-api/client-api';
 import { buildAppMenu } from './app-menu';
 import { askAboutHostKey } from './ask-about-host-key';
 import { askAboutRunningLabs } from './ask-about-running-labs';
 import { chooseLabFile } from './choose-lab-file';
-import { createEngine } from './engine/index';
+import { createEngine } from '../engine/index';
 import { bindRendererApi, type RendererBinding } from './ipc/register-ipc';
 import { restrictPermissions } from './permissions';
 import { installQuitGuard } from './quit-guard';

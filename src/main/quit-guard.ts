@@ -1,7 +1,7 @@
 // Leaving the app with labs running asks whether to stop them: they are
 // real containers and would otherwise keep running after the window is gone.
 import type { App, BrowserWindow } from 'electron';
-import type { Engine } from './engine/index';
+import type { Engine } from '../engine/index';
 
 export type QuitChoice = 'stop' | 'keep' | 'cancel';
 

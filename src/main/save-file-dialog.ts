@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
-import type { SaveBytes } from './api/capture-registry';
+import type { SaveBytes } from '../app-api/capture-registry';
 
 export function saveWithDialog(win: () => BrowserWindow | null): SaveBytes {
   return async (suggestedName, bytes) => {

@@ -3,9 +3,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { createClientApi, type ClientApi } from '../main/api/client-api';
-import type { Engine } from '../main/engine/index';
-import type { FlowLimits } from '../main/engine/terminals/flow-control';
+import { createClientApi, type ClientApi } from '../app-api/client-api';
+import type { Engine } from '../engine/index';
+import type { FlowLimits } from '../engine/terminals/flow-control';
 import { TOKEN_PARAM, WS_PATH } from '../shared/ws-protocol';
 import { newToken, presentedToken, tokenCookie } from './access-token';
 import { hostAllowed, originAllowed } from './request-origin';

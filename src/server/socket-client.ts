@@ -2,9 +2,9 @@
 // events out, served by its own client of the contract.
 import type { WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../shared/ws-protocol';
-import type { ClientApi } from '../main/api/client-api';
-import { dispatch } from '../main/api/dispatch';
-import { EventQueue } from '../main/api/event-queue';
+import type { ClientApi } from '../app-api/client-api';
+import { dispatch } from '../app-api/dispatch';
+import { EventQueue } from '../app-api/event-queue';
 
 function parseMessage(raw: string): ClientMessage | null {
   try {

@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Engine } from '../../src/main/engine/index';
+import type { Engine } from '../../src/engine/index';
 import { RESOURCES_DIR } from '../helpers/lab-fixture';
 import { ARTIFACTS, openAppSession, type AppSession } from './support/app-session';
 import { describeInBrowser } from './support/prerequisites';

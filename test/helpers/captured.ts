@@ -2,7 +2,7 @@
 // from bytes built like tcpdump would see them): an ICMP echo in a pod, and
 // the same echo inside VXLAN on a host's underlay interface.
 import type { CapturedPacket } from '../../src/shared/capture';
-import { toCapturedPacket } from '../../src/main/engine/capture/decode-packet';
+import { toCapturedPacket } from '../../src/engine/capture/decode-packet';
 import { echoPacket, ethernet, inVxlan } from './packets';
 
 const HEADER = { linkType: 1, nanos: true, snaplen: 262144 };

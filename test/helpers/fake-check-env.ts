@@ -3,7 +3,7 @@
 import type { CapturedPacket } from '../../src/shared/capture';
 import type { ExecResult } from '../../src/shared/lab';
 import type { Snapshot } from '../../src/shared/snapshot';
-import type { CheckEnv, PingOutcome } from '../../src/main/engine/exercises/check-env';
+import type { CheckEnv, PingOutcome } from '../../src/engine/exercises/check-env';
 
 export interface FakeLab {
   env: CheckEnv;

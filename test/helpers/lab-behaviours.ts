@@ -3,8 +3,8 @@
 // routes, a published port, masquerade to the lab internet. Each check
 // reads the observed snapshot or runs a real command in the lab.
 import { expect } from 'vitest';
-import type { HostDriver } from '../../src/main/engine/drivers/host-driver';
-import type { Engine } from '../../src/main/engine/index';
+import type { HostDriver } from '../../src/engine/drivers/host-driver';
+import type { Engine } from '../../src/engine/index';
 import type { HostState, Snapshot } from '../../src/shared/snapshot';
 
 export function hostIn(s: Snapshot, name: string): HostState {

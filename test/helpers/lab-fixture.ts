@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import { createEngine, type Engine } from '../../src/main/engine/index';
+import { createEngine, type Engine } from '../../src/engine/index';
 
 export const RESOURCES_DIR = fileURLToPath(new URL('../../resources', import.meta.url));
 

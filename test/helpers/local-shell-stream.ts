@@ -2,7 +2,7 @@
 // session code runs against real backpressure — a paused stdout really
 // stops the writer — without a lab.
 import { spawn } from 'node:child_process';
-import type { ShellStream } from '../../src/main/engine/drivers/host-driver';
+import type { ShellStream } from '../../src/engine/drivers/host-driver';
 
 export interface LocalShell extends ShellStream {
   readonly pid: number;

@@ -2,7 +2,7 @@
 // PODNET_REQUIRE_DOCKER=1 (CI) a missing prerequisite FAILS the suite;
 // elsewhere the suite is skipped and says why.
 import Docker from 'dockerode';
-import { imageExists, NODE_IMAGE } from '../../src/main/engine/drivers/docker/node-image';
+import { imageExists, NODE_IMAGE } from '../../src/engine/drivers/docker/node-image';
 import { dockerStatus } from './docker-required';
 
 export const REQUIRED = process.env.PODNET_REQUIRE_DOCKER === '1';

@@ -13,8 +13,8 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { runExec } from '../../src/main/engine/drivers/docker/docker-exec';
-import { NODE_IMAGE } from '../../src/main/engine/drivers/docker/node-image';
+import { runExec } from '../../src/engine/drivers/docker/docker-exec';
+import { NODE_IMAGE } from '../../src/engine/drivers/docker/node-image';
 
 export interface Vm {
   name: string;

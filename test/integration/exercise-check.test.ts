@@ -1,7 +1,7 @@
 // `podnet exercise start/show/check` on a live lab: every check reflects the
 // real state — breaking something by hand turns it red, repairing it green.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Engine } from '../../src/main/engine/index';
+import type { Engine } from '../../src/engine/index';
 import type { StepCheck } from '../../src/shared/exercise';
 import { podnet } from '../helpers/cli';
 import { describeWithDocker } from '../helpers/docker-required';

@@ -2,8 +2,8 @@
 // image exists — once (otherwise every suite would start building them at
 // the same time).
 import Docker from 'dockerode';
-import { createEngine } from '../../src/main/engine/index';
-import { NODE_IMAGE, imageExists } from '../../src/main/engine/drivers/docker/node-image';
+import { createEngine } from '../../src/engine/index';
+import { NODE_IMAGE, imageExists } from '../../src/engine/drivers/docker/node-image';
 import { RESOURCES_DIR } from '../helpers/lab-fixture';
 import { dockerStatus } from '../helpers/docker-required';
 import { ensureBuilt } from '../../scripts/ensure-built.mjs';

@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalDriver } from '../../src/main/engine/drivers/local/local-driver';
-import { localProblems } from '../../src/main/engine/drivers/local/local-preflight';
-import { createEngine, type Engine } from '../../src/main/engine/index';
+import { LocalDriver } from '../../src/engine/drivers/local/local-driver';
+import { localProblems } from '../../src/engine/drivers/local/local-preflight';
+import { createEngine, type Engine } from '../../src/engine/index';
 import { expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectMasquerade, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
 import { builtinLab } from '../helpers/lab-fixture';
 import { skipFor } from '../helpers/prerequisites';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../src/main/engine/index';
+import { createEngine, type Engine } from '../../src/engine/index';
 import { expectFlannelVxlan, expectPing } from '../helpers/lab-behaviours';
 import { builtinLab } from '../helpers/lab-fixture';
 import { dockerProblem, skipFor } from '../helpers/prerequisites';

@@ -8,10 +8,10 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, isPodnetError, type Engine } from '../../src/main/engine/index';
-import { KnownHosts } from '../../src/main/engine/drivers/ssh/known-hosts';
-import { SshDriver } from '../../src/main/engine/drivers/ssh/ssh-driver';
-import { LabRegistry } from '../../src/main/engine/registry/lab-registry';
+import { createEngine, isPodnetError, type Engine } from '../../src/engine/index';
+import { KnownHosts } from '../../src/engine/drivers/ssh/known-hosts';
+import { SshDriver } from '../../src/engine/drivers/ssh/ssh-driver';
+import { LabRegistry } from '../../src/engine/registry/lab-registry';
 import type { Snapshot } from '../../src/shared/snapshot';
 import { expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
 import { dockerProblem, skipFor } from '../helpers/prerequisites';

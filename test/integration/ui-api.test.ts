@@ -4,9 +4,9 @@
 // the browser both use.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EventMap, EventName } from '../../src/shared/ipc';
-import { createClientApi, type ClientApi } from '../../src/main/api/client-api';
-import { EventQueue } from '../../src/main/api/event-queue';
-import type { Engine } from '../../src/main/engine/index';
+import { createClientApi, type ClientApi } from '../../src/app-api/client-api';
+import { EventQueue } from '../../src/app-api/event-queue';
+import type { Engine } from '../../src/engine/index';
 import { describeWithDocker } from '../helpers/docker-required';
 import { builtinLab, newEngine, RESOURCES_DIR } from '../helpers/lab-fixture';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_NAMES, INVOKE_CHANNELS, envelopeError, unwrapResult, withApiErrors, type PodnetApi } from '../../src/shared/ipc';
-import { dispatch, type Handlers } from '../../src/main/api/dispatch';
-import { EventQueue } from '../../src/main/api/event-queue';
-import { REQUEST_SCHEMAS } from '../../src/main/api/request-schemas';
-import { PodnetError } from '../../src/main/engine/errors';
+import { dispatch, type Handlers } from '../../src/app-api/dispatch';
+import { EventQueue } from '../../src/app-api/event-queue';
+import { REQUEST_SCHEMAS } from '../../src/app-api/request-schemas';
+import { PodnetError } from '../../src/engine/errors';
 
 // Handlers that echo what they were given (the contract layer is under test, not the engine).
 function echoHandlers(): Handlers {

@@ -4,10 +4,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CaptureListener, CaptureRequest, CaptureSummary } from '../../src/shared/capture';
 import type { EventMap, EventName } from '../../src/shared/ipc';
-import { CaptureRegistry, MAX_CAPTURES, pcapFileName } from '../../src/main/api/capture-registry';
-import { EventQueue } from '../../src/main/api/event-queue';
-import { PodnetError } from '../../src/main/engine/errors';
-import type { CaptureSession } from '../../src/main/engine/index';
+import { CaptureRegistry, MAX_CAPTURES, pcapFileName } from '../../src/app-api/capture-registry';
+import { EventQueue } from '../../src/app-api/event-queue';
+import { PodnetError } from '../../src/engine/errors';
+import type { CaptureSession } from '../../src/engine/index';
 import { echoRequest } from '../helpers/captured';
 
 afterEach(() => vi.useRealTimers());

@@ -2,11 +2,11 @@
 // decoded as bytes arrive, stop with SIGINT, .pcap export, and errors.
 import { describe, expect, it } from 'vitest';
 import type { CapturedPacket, CaptureSummary } from '../../src/shared/capture';
-import type { SpawnOptions, SpawnedProcess } from '../../src/main/engine/drivers/host-driver';
-import { isPodnetError } from '../../src/main/engine/errors';
-import { startCaptureSession } from '../../src/main/engine/capture/capture-session';
-import { parsePcap, writePcap } from '../../src/main/engine/capture/pcap';
-import { tcpdumpArgv } from '../../src/main/engine/capture/tcpdump-argv';
+import type { SpawnOptions, SpawnedProcess } from '../../src/engine/drivers/host-driver';
+import { isPodnetError } from '../../src/engine/errors';
+import { startCaptureSession } from '../../src/engine/capture/capture-session';
+import { parsePcap, writePcap } from '../../src/engine/capture/pcap';
+import { tcpdumpArgv } from '../../src/engine/capture/tcpdump-argv';
 import { echoPacket, ethernet } from '../helpers/packets';
 
 const frame = ethernet('02:00:00:00:00:01', '02:00:00:00:00:02', 0x0800, echoPacket('10.2.1.2', '10.2.3.10', 8, 1, Buffer.alloc(8)));

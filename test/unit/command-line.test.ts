@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommandLineError, splitCommandLine } from '../../src/main/engine/exercises/command-line';
+import { CommandLineError, splitCommandLine } from '../../src/engine/exercises/command-line';
 
 describe('exercise command lines → argv (as bash would split them)', () => {
   it('splits words and keeps quoted text together', () => {

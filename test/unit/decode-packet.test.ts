@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, toCapturedPacket } from '../../src/main/engine/capture/decode-packet';
-import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2 } from '../../src/main/engine/capture/pcap';
+import { decodeFrame, toCapturedPacket } from '../../src/engine/capture/decode-packet';
+import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2 } from '../../src/engine/capture/pcap';
 import { echoPacket, ethernet, icmpUnreachable, inVxlan, ipv4, sll2, udp } from '../helpers/packets';
 
 const pattern = Buffer.from('0123456789abcdef', 'hex');

@@ -2,9 +2,9 @@
 // order, tunnel in/out, rewrites, and where and why a leg stopped.
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/shared/snapshot';
-import { LINKTYPE_LINUX_SLL2, type PcapRecord } from '../../src/main/engine/capture/pcap';
-import { derivePath } from '../../src/main/engine/path/derive-path';
-import { collectSightings, type NodeCapture } from '../../src/main/engine/path/path-observations';
+import { LINKTYPE_LINUX_SLL2, type PcapRecord } from '../../src/engine/capture/pcap';
+import { derivePath } from '../../src/engine/path/derive-path';
+import { collectSightings, type NodeCapture } from '../../src/engine/path/path-observations';
 import { echoPacket, icmpUnreachable, inVxlan, ipv4, sll2 } from '../helpers/packets';
 import { fixtureSnapshot } from '../helpers/snapshots';
 import { VXLAN_REQUEST_HOPS, hopText } from '../helpers/vxlan-path';

@@ -2,9 +2,9 @@
 // uses only plain-argv command lines, and covers the curriculum in order.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadExercises } from '../../src/main/engine/exercises/exercise-catalog';
-import { splitCommandLine } from '../../src/main/engine/exercises/command-line';
-import { blankPlaceholders } from '../../src/main/engine/exercises/placeholders';
+import { loadExercises } from '../../src/engine/exercises/exercise-catalog';
+import { splitCommandLine } from '../../src/engine/exercises/command-line';
+import { blankPlaceholders } from '../../src/engine/exercises/placeholders';
 
 const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
 

@@ -3,11 +3,11 @@
 // id and cancellable with labs:cancel, like a launch.
 import { describe, expect, it } from 'vitest';
 import type { EventName } from '../../src/shared/ipc';
-import { EventQueue } from '../../src/main/api/event-queue';
-import { exerciseHandlers } from '../../src/main/api/exercise-handlers';
-import { Launches } from '../../src/main/api/launches';
-import { PodnetError } from '../../src/main/engine/errors';
-import type { Engine, UpOptions } from '../../src/main/engine/index';
+import { EventQueue } from '../../src/app-api/event-queue';
+import { exerciseHandlers } from '../../src/app-api/exercise-handlers';
+import { Launches } from '../../src/app-api/launches';
+import { PodnetError } from '../../src/engine/errors';
+import type { Engine, UpOptions } from '../../src/engine/index';
 
 function setup() {
   const calls: { fn: string; args: unknown[] }[] = [];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { allocate } from '../../src/main/engine/ipam/allocate';
-import { vethName, vtepMac } from '../../src/main/engine/ipam/identifiers';
-import { pickUnderlaySubnet } from '../../src/main/engine/ipam/underlay-pool';
-import { cidrProblem, overlaps, subnets } from '../../src/main/engine/ipam/cidr';
-import { parseLab } from '../../src/main/engine/spec/parse-lab';
+import { allocate } from '../../src/engine/ipam/allocate';
+import { vethName, vtepMac } from '../../src/engine/ipam/identifiers';
+import { pickUnderlaySubnet } from '../../src/engine/ipam/underlay-pool';
+import { cidrProblem, overlaps, subnets } from '../../src/engine/ipam/cidr';
+import { parseLab } from '../../src/engine/spec/parse-lab';
 import { labYaml } from '../helpers/lab-text';
 
 describe('cidr math', () => {

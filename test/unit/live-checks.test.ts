@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateLiveCheck, packetMatches } from '../../src/main/engine/exercises/live-checks';
+import { evaluateLiveCheck, packetMatches } from '../../src/engine/exercises/live-checks';
 import { fakeLab, packet } from '../helpers/fake-check-env';
 import { fixtureSnapshot } from '../helpers/snapshots';
 

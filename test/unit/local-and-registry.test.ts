@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostNamespaces, netnsName, nsenterArgv } from '../../src/main/engine/drivers/local/local-layout';
-import { hostPrelude, hostsFile, setupScript, teardownScript } from '../../src/main/engine/drivers/local/local-scripts';
-import { LabRegistry, type RegistryEntry } from '../../src/main/engine/registry/lab-registry';
-import { defaultStateDir } from '../../src/main/engine/registry/state-dir';
-import { parseLab } from '../../src/main/engine/spec/parse-lab';
+import { hostNamespaces, netnsName, nsenterArgv } from '../../src/engine/drivers/local/local-layout';
+import { hostPrelude, hostsFile, setupScript, teardownScript } from '../../src/engine/drivers/local/local-scripts';
+import { LabRegistry, type RegistryEntry } from '../../src/engine/registry/lab-registry';
+import { defaultStateDir } from '../../src/engine/registry/state-dir';
+import { parseLab } from '../../src/engine/spec/parse-lab';
 import { labYaml } from '../helpers/lab-text';
 
 const syntaxOk = (script: string) => spawnSync('sh', ['-n'], { input: script }).status === 0;

@@ -1,9 +1,9 @@
 // The exercise file format: structure, and every problem located at its line.
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/shared/errors';
-import { isPodnetError } from '../../src/main/engine/errors';
-import { parseExercise } from '../../src/main/engine/exercises/parse-exercise';
-import { parseLab } from '../../src/main/engine/spec/parse-lab';
+import { isPodnetError } from '../../src/engine/errors';
+import { parseExercise } from '../../src/engine/exercises/parse-exercise';
+import { parseLab } from '../../src/engine/spec/parse-lab';
 
 const spec = parseLab('name: two\nhosts:\n  - { name: host1, pods: [a] }\n  - { name: host2, pods: [b] }\nnetwork: { mode: pod-cidr, backend: vxlan }\n', 'two.yaml').spec;
 const labs = (name: string) => (name === 'two' ? spec : undefined);

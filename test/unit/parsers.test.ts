@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseAptSources, pickDebianMirror } from '../../src/main/engine/drivers/docker/apt-mirror';
-import { splitJsonValues } from '../../src/main/engine/observe/json-values';
-import { parseFdb, parseLinks } from '../../src/main/engine/observe/parse-iproute';
-import { parseIptablesSave } from '../../src/main/engine/observe/parse-iptables-save';
-import { parsePingSummary } from '../../src/main/engine/ping';
+import { parseAptSources, pickDebianMirror } from '../../src/engine/drivers/docker/apt-mirror';
+import { splitJsonValues } from '../../src/engine/observe/json-values';
+import { parseFdb, parseLinks } from '../../src/engine/observe/parse-iproute';
+import { parseIptablesSave } from '../../src/engine/observe/parse-iptables-save';
+import { parsePingSummary } from '../../src/engine/ping';
 
 describe('observation parsers', () => {
   it('splits back-to-back JSON documents, brackets inside strings included', () => {

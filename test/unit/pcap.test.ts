@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2, PcapFormatError, PcapReader, parsePcap, recordTime, writePcap, type PcapRecord } from '../../src/main/engine/capture/pcap';
+import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2, PcapFormatError, PcapReader, parsePcap, recordTime, writePcap, type PcapRecord } from '../../src/engine/capture/pcap';
 
 const records: PcapRecord[] = [
   { seconds: 1_700_000_000, fraction: 123_456_789, originalLength: 98, data: Buffer.alloc(98, 1) },

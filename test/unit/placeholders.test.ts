@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PlaceholderError, placeholdersOf, resolvePlaceholders } from '../../src/main/engine/exercises/placeholders';
+import { PlaceholderError, placeholdersOf, resolvePlaceholders } from '../../src/engine/exercises/placeholders';
 import { fixtureSnapshot } from '../helpers/snapshots';
 
 const snap = fixtureSnapshot('flannel-vxlan');

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DOCKER_PLAN_CONTEXT } from '../../src/main/engine/plan/plan-context';
-import { planLab } from '../../src/main/engine/plan/plan-lab';
-import { describeHostPlan } from '../../src/main/engine/plan/render-script';
-import type { HostPlan } from '../../src/main/engine/plan/step';
-import { parseLab } from '../../src/main/engine/spec/parse-lab';
+import { DOCKER_PLAN_CONTEXT } from '../../src/engine/plan/plan-context';
+import { planLab } from '../../src/engine/plan/plan-lab';
+import { describeHostPlan } from '../../src/engine/plan/render-script';
+import type { HostPlan } from '../../src/engine/plan/step';
+import { parseLab } from '../../src/engine/spec/parse-lab';
 
 const LABS = new URL('../../resources/labs/', import.meta.url);
 const labs = readdirSync(LABS).filter((f) => f.endsWith('.yaml')).sort();

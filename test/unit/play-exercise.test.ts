@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { PlayEvent } from '../../src/shared/exercise';
-import { parseExercise } from '../../src/main/engine/exercises/parse-exercise';
-import { playExerciseSteps } from '../../src/main/engine/exercises/play-exercise';
-import { parseLab } from '../../src/main/engine/spec/parse-lab';
+import { parseExercise } from '../../src/engine/exercises/parse-exercise';
+import { playExerciseSteps } from '../../src/engine/exercises/play-exercise';
+import { parseLab } from '../../src/engine/spec/parse-lab';
 import { fakeLab } from '../helpers/fake-check-env';
 import { fixtureSnapshot } from '../helpers/snapshots';
 

@@ -4,8 +4,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IpcMain, WebContents } from 'electron';
-import { createClientApi, type ClientApi } from '../../src/main/api/client-api';
-import { createEngine } from '../../src/main/engine/index';
+import { createClientApi, type ClientApi } from '../../src/app-api/client-api';
+import { createEngine } from '../../src/engine/index';
 import { bindRendererApi } from '../../src/main/ipc/register-ipc';
 import { ELECTRON_EVENT_CHANNEL, INVOKE_CHANNELS } from '../../src/shared/ipc';
 import { RESOURCES_DIR } from '../helpers/lab-fixture';

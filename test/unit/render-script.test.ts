@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { toIptablesRestore } from '../../src/main/engine/plan/iptables-restore';
-import { renderSteps } from '../../src/main/engine/plan/render-script';
-import { cmd } from '../../src/main/engine/plan/step';
-import { shellJoin, shellQuote } from '../../src/main/engine/util/shell-quote';
+import { toIptablesRestore } from '../../src/engine/plan/iptables-restore';
+import { renderSteps } from '../../src/engine/plan/render-script';
+import { cmd } from '../../src/engine/plan/step';
+import { shellJoin, shellQuote } from '../../src/engine/util/shell-quote';
 
 describe('shell quoting', () => {
   it('leaves plain words alone and quotes everything else so a shell reads the same argv back', () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScriptChannel, type ChannelTransport } from '../../src/main/engine/drivers/script-channel';
+import { ScriptChannel, type ChannelTransport } from '../../src/engine/drivers/script-channel';
 
 // A real `sh` on this machine as the transport (the Docker and SSH drivers use the same class).
 const opened: ChannelTransport[] = [];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEngine, type Engine } from '../../src/main/engine/index';
+import { createEngine, type Engine } from '../../src/engine/index';
 import { startServer, type RunningServer } from '../../src/server/index';
 import { RESOURCES_DIR } from '../helpers/lab-fixture';
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ExecResult } from '../../src/shared/lab';
-import type { ExecOptions } from '../../src/main/engine/drivers/host-driver';
-import { PidLineFilter, killArgv, pidReportingArgv, spawnOverExec } from '../../src/main/engine/drivers/spawn-wrapper';
+import type { ExecOptions } from '../../src/engine/drivers/host-driver';
+import { PidLineFilter, killArgv, pidReportingArgv, spawnOverExec } from '../../src/engine/drivers/spawn-wrapper';
 
 describe('stopping a spawned process by the PID it reports', () => {
   it('the argv stays positional parameters: the shell never parses it', () => {

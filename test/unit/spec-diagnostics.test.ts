@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/shared/errors';
-import { PodnetError } from '../../src/main/engine/errors';
-import { parseLab } from '../../src/main/engine/spec/parse-lab';
-import { decodeLabBytes } from '../../src/main/engine/spec/spec-error';
+import { PodnetError } from '../../src/engine/errors';
+import { parseLab } from '../../src/engine/spec/parse-lab';
+import { decodeLabBytes } from '../../src/engine/spec/spec-error';
 import { labYaml } from '../helpers/lab-text';
 
 function diagnosticsOf(text: string): Diagnostic[] {

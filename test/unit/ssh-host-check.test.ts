@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { assessHostCheck, hostCheckScript, type CheckNeeds } from '../../src/main/engine/drivers/ssh/host-check';
-import type { SshTarget } from '../../src/main/engine/drivers/ssh/ssh-target';
+import { assessHostCheck, hostCheckScript, type CheckNeeds } from '../../src/engine/drivers/ssh/host-check';
+import type { SshTarget } from '../../src/engine/drivers/ssh/ssh-target';
 
 const target: SshTarget = { host: 'vm1', address: '192.0.2.11', port: 22, user: 'root', identityFile: null, iface: null };
 const needs: CheckNeeds = { vxlan: { vni: 1, port: 8472 }, responder: true, links: ['pn-cni0', 'pn-flannel.1'], subnets: ['10.2.0.0/16'] };

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { authPlan } from '../../src/main/engine/drivers/ssh/ssh-auth';
-import { fingerprint, keyType } from '../../src/main/engine/drivers/ssh/host-key';
-import { verifyHostKey } from '../../src/main/engine/drivers/ssh/host-key-policy';
-import { KnownHosts, hostPattern } from '../../src/main/engine/drivers/ssh/known-hosts';
+import { authPlan } from '../../src/engine/drivers/ssh/ssh-auth';
+import { fingerprint, keyType } from '../../src/engine/drivers/ssh/host-key';
+import { verifyHostKey } from '../../src/engine/drivers/ssh/host-key-policy';
+import { KnownHosts, hostPattern } from '../../src/engine/drivers/ssh/known-hosts';
 
 let dir: string;
 beforeEach(() => {

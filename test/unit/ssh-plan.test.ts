@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { labManifest } from '../../src/main/engine/drivers/ssh/lab-manifest';
-import { SSH_PLAN_CONTEXT } from '../../src/main/engine/drivers/ssh/ssh-plan-context';
-import { parseSshEngine } from '../../src/main/engine/drivers/ssh/ssh-docker';
-import { asRoot } from '../../src/main/engine/drivers/ssh/ssh-target';
-import { recordBeforeScript, teardownScript } from '../../src/main/engine/drivers/ssh/teardown-script';
-import { planParsed } from '../../src/main/engine/lab-up';
-import { parseLab } from '../../src/main/engine/spec/parse-lab';
+import { labManifest } from '../../src/engine/drivers/ssh/lab-manifest';
+import { SSH_PLAN_CONTEXT } from '../../src/engine/drivers/ssh/ssh-plan-context';
+import { parseSshEngine } from '../../src/engine/drivers/ssh/ssh-docker';
+import { asRoot } from '../../src/engine/drivers/ssh/ssh-target';
+import { recordBeforeScript, teardownScript } from '../../src/engine/drivers/ssh/teardown-script';
+import { planParsed } from '../../src/engine/lab-up';
+import { parseLab } from '../../src/engine/spec/parse-lab';
 import { labYaml } from '../helpers/lab-text';
 
 const sshHosts = (n: number, extra: string[] = []) =>

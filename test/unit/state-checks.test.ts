@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckSpec } from '../../src/shared/exercise';
 import type { Snapshot } from '../../src/shared/snapshot';
-import { evaluateStateCheck, type StateCheck } from '../../src/main/engine/exercises/state-checks';
+import { evaluateStateCheck, type StateCheck } from '../../src/engine/exercises/state-checks';
 import { fixtureSnapshot } from '../helpers/snapshots';
 
 const vxlan = fixtureSnapshot('flannel-vxlan');

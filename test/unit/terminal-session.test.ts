@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FlowControl } from '../../src/main/engine/terminals/flow-control';
-import { TerminalSession } from '../../src/main/engine/terminals/terminal-session';
+import { FlowControl } from '../../src/engine/terminals/flow-control';
+import { TerminalSession } from '../../src/engine/terminals/terminal-session';
 import { localShellStream } from '../helpers/local-shell-stream';
 
 const limits = { high: 100_000, low: 5_000 };

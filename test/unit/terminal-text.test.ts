@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AsciicastRecorder } from '../../src/main/engine/terminals/asciicast';
-import { terminalToPlainText } from '../../src/main/engine/terminals/plain-text';
+import { AsciicastRecorder } from '../../src/engine/terminals/asciicast';
+import { terminalToPlainText } from '../../src/engine/terminals/plain-text';
 
 describe('terminalToPlainText', () => {
   it('drops colours, titles and cursor keys; applies CR, backspace and CRLF', () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ERROR_CODES } from '../../shared/errors';
 import { withEngine } from '../cli-context';
-import { PodnetError } from '../../main/engine/errors';
+import { PodnetError } from '../../engine/errors';
 
 export async function downCommand(lab: string | undefined, flags: { all?: boolean }): Promise<void> {
   if (!lab && !flags.all) throw new PodnetError(ERROR_CODES.USAGE, 'say which lab to remove', { hint: 'podnet down <lab>, or podnet down --all' });

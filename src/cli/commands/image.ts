@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '../../shared/errors';
-import { PodnetError } from '../../main/engine/errors';
+import { PodnetError } from '../../engine/errors';
 import { interruptSignal, withEngine } from '../cli-context';
 
 export async function imageBuildCommand(flags: { method?: string; offline?: boolean }): Promise<void> {

@@ -1,5 +1,5 @@
 import type { HostState, Iface, NetnsState } from '../../shared/snapshot';
-import { formatRoute } from '../../main/engine/observe/route-lookup';
+import { formatRoute } from '../../engine/observe/route-lookup';
 import { withEngine } from '../cli-context';
 
 export async function inspectCommand(lab: string, flags: { json?: boolean }): Promise<void> {

@@ -7,7 +7,7 @@ import { RENDERER_DIR, RESOURCES_DIR } from '../cli-context';
 declare const PODNET_VERSION: string | undefined;
 
 export async function serveCommand(flags: { port?: string }): Promise<void> {
-  const { createEngine, PodnetError } = await import('../../main/engine/index');
+  const { createEngine, PodnetError } = await import('../../engine/index');
   const port = Number(flags.port ?? '7474');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new PodnetError(ERROR_CODES.USAGE, `--port ${flags.port} is not a port`, { hint: 'a number from 1 to 65535, or 0 for any free port' });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ERROR_CODES } from '../../shared/errors';
-import { PodnetError } from '../../main/engine/errors';
+import { PodnetError } from '../../engine/errors';
 import { interruptSignal, withEngine } from '../cli-context';
 import { createProgressPrinter } from '../progress-printer';
 

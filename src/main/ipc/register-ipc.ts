@@ -6,9 +6,9 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { ERROR_CODES } from '../../shared/errors';
 import { ELECTRON_EVENT_CHANNEL, INVOKE_CHANNELS, type IpcResult } from '../../shared/ipc';
-import type { ClientApi } from '../api/client-api';
-import { dispatch } from '../api/dispatch';
-import { EventQueue } from '../api/event-queue';
+import type { ClientApi } from '../../app-api/client-api';
+import { dispatch } from '../../app-api/dispatch';
+import { EventQueue } from '../../app-api/event-queue';
 
 export interface RendererBinding {
   current(): ClientApi;

@@ -3,7 +3,7 @@
 // CSP violations, and an engine to look at the real lab.
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import type { Engine } from '../../../src/main/engine/index';
+import type { Engine } from '../../../src/engine/index';
 import { ROOT } from '../../helpers/cli';
 import { newEngine } from '../../helpers/lab-fixture';
 import { launchChromium, type Browser } from './chromium';

@@ -1,0 +1,27 @@
+// The labs that ship with the app (resources/labs/*.yaml).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { BuiltinLab } from '../shared/lab';
+
+const TITLES: Record<string, string> = {
+  docker0: 'Docker bridge (docker0)',
+  'port-publish': 'Port publishing',
+  'pod-cidr': 'Kubernetes pod CIDRs (no overlay)',
+  'flannel-vxlan': 'Flannel VXLAN',
+  'flannel-host-gw': 'Flannel host-gw',
+  masquerade: 'IP masquerade to the internet',
+  'three-hosts': 'Three hosts, VXLAN mesh',
+};
+
+export async function listBuiltinLabs(resourcesDir: string): Promise<BuiltinLab[]> {
+  const dir = join(resourcesDir, 'labs');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+  return Promise.all(
+    files.map(async (f) => {
+      const doc = parse(await readFile(join(dir, f), 'utf8')) as { name?: string; description?: string };
+      const name = doc.name ?? f.replace(/\.yaml$/, '');
+      return { file: join(dir, f), name, title: TITLES[name] ?? name, description: doc.description ?? '' };
+    }),
+  );
+}

@@ -1,0 +1,124 @@
+// The one seam between the network plan and where it runs. The network
+// builders never know which driver runs them.
+import type { DriverKind, ExecResult, LabSummary } from '../../shared/lab';
+import type { DiscoveredUnderlay } from '../ipam/allocate';
+import type { Allocation } from '../ipam/allocation';
+import type { PlanContext } from '../plan/plan-context';
+import type { LabPlan, PlanPhase } from '../plan/step';
+import type { LabSpec } from '../spec/lab-spec';
+import type { ScriptChannel } from './script-channel';
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  signal?: AbortSignal;
+  onStdout?(chunk: Buffer): void;
+  onStderr?(chunk: Buffer): void;
+}
+
+/** `spawn`: raw output as it arrives, nothing buffered (captures stream pcap bytes this way). */
+export interface SpawnOptions {
+  onStdout(chunk: Buffer): void;
+  onStderr?(chunk: Buffer): void;
+}
+
+/** A process started by `spawn`: runs until it ends by itself or is signalled. */
+export interface SpawnedProcess {
+  /** The exit code, once the process has ended and all its output was delivered. */
+  readonly exited: Promise<number>;
+  /** Signals the process where it runs (no-op once it has ended). */
+  kill(signal?: 'INT' | 'TERM' | 'KILL'): Promise<void>;
+}
+
+export interface ShellOptions {
+  cols: number;
+  rows: number;
+  env?: Record<string, string>;
+}
+
+/** A terminal session on a host: bytes both ways, resizable. */
+export interface ShellStream {
+  write(data: string | Buffer): void;
+  onData(listener: (chunk: Buffer) => void): void;
+  onExit(listener: (code: number | null) => void): void;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Stop reading (flow control); `resume` starts again. */
+  pause(): void;
+  resume(): void;
+  close(): void;
+}
+
+export type DriverEvent =
+  | { type: 'underlay-ready'; detail: string }
+  | { type: 'host-created'; host: string }
+  | { type: 'host-phase'; host: string; phase: PlanPhase | 'done' };
+
+export interface CreateRequest {
+  spec: LabSpec;
+  allocation: Allocation;
+  plan: LabPlan;
+  /** One script per host (by name), already rendered. */
+  scripts: ReadonlyMap<string, string>;
+  /** Where the lab file came from (recorded with the lab). */
+  source: string | null;
+  signal?: AbortSignal;
+  onEvent(event: DriverEvent): void;
+}
+
+export interface CreateResult {
+  /** What each host's script printed after its last phase (the readiness read-back). */
+  tails: Map<string, string>;
+}
+
+export interface ImageProgress {
+  (line: string): void;
+}
+
+export interface ObserveScope {
+  /** Interface carrying the underlay. */
+  underlayDev: string;
+  /** Only namespaces whose name starts with this are pods; the rest of the name is the pod name. */
+  netnsPrefix: string;
+}
+
+export interface PrepareOptions {
+  signal?: AbortSignal;
+  /** Lines worth showing while hosts are being reached. */
+  onLog?(line: string): void;
+}
+
+export interface HostDriver {
+  readonly kind: DriverKind;
+  readonly planContext: PlanContext;
+  /** Fails with a clear error (and what to do) when the driver cannot work here. */
+  preflight(): Promise<void>;
+  /** Subnets already in use where the lab's underlay will live. */
+  takenSubnets(): Promise<string[]>;
+  /**
+   * Real machines only: reach every host of the lab before anything is
+   * planned — verify it, check its prerequisites, and find its underlay
+   * address (by host name). Fails with what exactly is missing where.
+   */
+  prepareHosts?(spec: LabSpec, opts: PrepareOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>>;
+  /** Makes sure hosts can be created (e.g. the node image exists; builds it if needed). */
+  ensureReady(onProgress: ImageProgress, signal?: AbortSignal): Promise<string>;
+  create(req: CreateRequest): Promise<CreateResult>;
+  /** Removes everything of the lab, found by its identity alone. Idempotent. */
+  destroy(lab: string): Promise<string[]>;
+  /** Labs this driver owns. */
+  list(): Promise<LabSummary[]>;
+  /** The spec a running lab was built from. */
+  labSpec(lab: string): Promise<LabSpec | null>;
+  exec(lab: string, host: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts a long-running argv (e.g. tcpdump) with byte-safe streamed output and a way to stop it.
+   * Optional: without it the engine runs `spawnOverExec` (spawn-wrapper.ts) over `exec`.
+   */
+  spawn?(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess>;
+  /** A warm channel for quick scripts (observation): no per-call start-up cost. */
+  channel(lab: string, host: string): ScriptChannel;
+  observeScope(lab: string, host: string): ObserveScope;
+  shell(lab: string, host: string, argv: string[], opts: ShellOptions): Promise<ShellStream>;
+  /** Removes what killed or crashed runs left behind (sparing `busy` labs, being built by this process). */
+  collectGarbage(busy?: ReadonlySet<string>): Promise<{ removed: string[]; kept: string[] }>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,207 @@
+// Hosts as network namespaces on this machine — no Docker. The underlay is
+// a bridge in its own namespace; each host's eth0 is a veth plugged into
+// it; pods are namespaces joined to their host's bridge: the same plan as
+// the docker driver, run with `nsenter` (see local-layout.ts). Nothing is
+// created in the machine's own network namespace, so `down` (which kills
+// what runs in the lab's namespaces and releases them) leaves no
+// namespace, link or rule behind.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { ERROR_CODES } from '../../../shared/errors';
+import type { ExecResult, LabSummary } from '../../../shared/lab';
+import { PodnetError, isPodnetError, throwIfAborted } from '../../errors';
+import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
+import type { LabSpec } from '../../spec/lab-spec';
+import { isValidName } from '../../spec/names';
+import { firstFailure, mapLimit } from '../../util/map-limit';
+import { builderAlive, currentBuilder } from '../builder';
+import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { PhaseReader } from '../phase-reader';
+import { ChannelPool } from '../channel-pool';
+import type { ScriptChannel } from '../script-channel';
+import { LOCAL_ROOT, NETNS_DIR, hostEtcUpper, hostNamespaces, labDir, labRecordFile, netnsName, nsenterArgv } from './local-layout';
+import { checkLocalPrerequisites } from './local-preflight';
+import { openProcessChannel, runProcess, spawnProcess } from './local-process';
+import { hostPrelude, hostsFile, setupScript, teardownScript } from './local-scripts';
+import { openLocalShell } from './local-shell';
+
+interface LocalLabRecord {
+  name: string;
+  spec: LabSpec;
+  source: string | null;
+  builder: string;
+  status: 'building' | 'running';
+  createdAt: string;
+  underlay: string | null;
+  hosts: { name: string; role: 'host' | 'internet'; address: string }[];
+}
+
+/** Hosts built at the same time (each is a few processes; the machine has other work too). */
+const PARALLEL_HOSTS = 4;
+
+export class LocalDriver implements HostDriver {
+  readonly kind = 'local' as const;
+  /** Inside a host everything is as in a container: pods are `a`, `b`; files in /etc/podnet. */
+  readonly planContext = DOCKER_PLAN_CONTEXT;
+  private readonly channels = new ChannelPool();
+
+  constructor(private readonly root = LOCAL_ROOT) {}
+
+  async preflight(): Promise<void> {
+    checkLocalPrerequisites();
+  }
+
+  async takenSubnets(): Promise<string[]> {
+    return (await this.records()).map((r) => r.underlay ?? '').filter(Boolean);
+  }
+
+  async ensureReady(): Promise<string> {
+    return 'network namespaces on this machine';
+  }
+
+  async create(req: CreateRequest): Promise<CreateResult> {
+    const { spec, allocation } = req;
+    const lab = spec.name;
+    const hosts = req.plan.hosts.map((hp) => ({
+      name: hp.host,
+      role: hp.role,
+      address: hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp,
+    }));
+    const record: LocalLabRecord = { name: lab, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), underlay: allocation.underlay.subnet, hosts };
+    await mkdir(labDir(lab, this.root), { recursive: true });
+    await this.writeRecord(record);
+    throwIfAborted(req.signal);
+
+    const setup = await runProcess(['sh', '-s'], { stdin: setupScript(lab, hosts.map((h) => h.name), allocation.underlay.mtu, this.root), ...(req.signal ? { signal: req.signal } : {}) });
+    if (setup.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `creating the lab's namespaces failed: ${setup.stderr.trim().split('\n').slice(-4).join('\n')}`);
+    req.onEvent({ type: 'underlay-ready', detail: `switch ${allocation.underlay.subnet}` });
+    for (const h of hosts) req.onEvent({ type: 'host-created', host: h.name });
+
+    const entries = allocation.hosts.map((h) => ({ name: h.name, ip: h.underlayIp }));
+    if (allocation.internet) entries.push({ name: 'internet', ip: allocation.internet.address });
+    const tails = new Map<string, string>();
+    const results = await mapLimit(hosts, PARALLEL_HOSTS, async (h) => {
+      const reader = new PhaseReader(h.name, req.onEvent);
+      const script = hostPrelude(lab, h.name, hostsFile(h.name, entries), this.root) + req.scripts.get(h.name)!;
+      const result = await runProcess(nsenterArgv(hostNamespaces(lab, h.name, this.root), ['sh', '-s']), {
+        stdin: script,
+        env: hostEnv(lab, h.name),
+        onStdout: (b) => reader.push(b),
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      reader.check(result);
+      tails.set(h.name, reader.tail);
+    });
+    const failure = firstFailure(results, (e) => isPodnetError(e) && e.code === ERROR_CODES.CANCELLED);
+    if (failure) throw failure;
+    await this.writeRecord({ ...record, status: 'running' });
+    return { tails };
+  }
+
+  async destroy(lab: string): Promise<string[]> {
+    this.channels.closeLab(lab);
+    if (!isValidName(lab)) return [];
+    const r = await runProcess(['sh', '-s'], { stdin: teardownScript(lab, this.root) });
+    if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `removing lab ${lab} failed: ${r.stderr.trim()}`);
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  async list(): Promise<LabSummary[]> {
+    return (await this.records()).map((r) => {
+      const hosts = r.hosts.map((h) => ({
+        name: h.name,
+        role: h.role,
+        address: h.address,
+        pods: r.spec.hosts.find((s) => s.name === h.name)?.pods.map((p) => p.name) ?? [],
+        running: existsSync(`${NETNS_DIR}/${netnsName(r.name, h.name)}`),
+      }));
+      const status: LabSummary['status'] = r.status === 'building' ? 'building' : hosts.every((h) => h.running) ? 'running' : 'degraded';
+      return { name: r.name, driver: 'local', mode: r.spec.network.mode, backend: r.spec.network.backend, status, underlay: r.underlay, hosts, source: r.source };
+    });
+  }
+
+  async labSpec(lab: string): Promise<LabSpec | null> {
+    return (await this.record(lab))?.spec ?? null;
+  }
+
+  async exec(lab: string, host: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return runProcess(nsenterArgv(this.namespaces(lab, host), argv), { ...opts, env: hostEnv(lab, host) });
+  }
+
+  spawn(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+    return spawnProcess(nsenterArgv(this.namespaces(lab, host), argv), opts, hostEnv(lab, host));
+  }
+
+  channel(lab: string, host: string): ScriptChannel {
+    return this.channels.get(lab, host, () => openProcessChannel(nsenterArgv(this.namespaces(lab, host), ['sh']), hostEnv(lab, host)));
+  }
+
+  observeScope(): ObserveScope {
+    return { underlayDev: 'eth0', netnsPrefix: '' };
+  }
+
+  async shell(lab: string, host: string, argv: string[], opts: ShellOptions): Promise<ShellStream> {
+    return openLocalShell(nsenterArgv(this.namespaces(lab, host), argv), { ...opts, env: { ...hostEnv(lab, host), ...opts.env } });
+  }
+
+  async collectGarbage(busy: ReadonlySet<string> = new Set()): Promise<{ removed: string[]; kept: string[] }> {
+    const removed: string[] = [];
+    const kept: string[] = [];
+    const records = await this.records();
+    for (const r of records) {
+      const ready = r.status === 'running' && r.hosts.every((h) => existsSync(`${hostEtcUpper(r.name, h.name, this.root)}/podnet/ready`) && existsSync(`${NETNS_DIR}/${netnsName(r.name, h.name)}`));
+      if (busy.has(r.name) || builderAlive(r.builder) || ready) {
+        kept.push(r.name);
+        continue;
+      }
+      await this.destroy(r.name);
+      removed.push(r.name);
+    }
+    // Namespaces of labs whose folder is gone (a removed /run/podnet). A lab's folder is made before its first
+    // namespace, so a lab being built right now (by any process) always has one.
+    const orphans = new Set(
+      (await readdir(NETNS_DIR).catch(() => [] as string[]))
+        .map((n) => /^podnet\.([a-z][a-z0-9-]*)\.[a-z][a-z0-9-]*$/.exec(n)?.[1])
+        .filter((n): n is string => !!n && !busy.has(n) && !existsSync(labDir(n, this.root))),
+    );
+    for (const lab of orphans) {
+      await this.destroy(lab);
+      removed.push(lab);
+    }
+    return { removed, kept };
+  }
+
+  async dispose(): Promise<void> {
+    this.channels.closeAll();
+  }
+
+  private namespaces(lab: string, host: string) {
+    if (!isValidName(lab) || !isValidName(host) || !existsSync(`${NETNS_DIR}/${netnsName(lab, host)}`)) {
+      throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host} on this machine`, { hint: 'see `podnet ls` for the hosts of each lab' });
+    }
+    return hostNamespaces(lab, host, this.root);
+  }
+
+  private async record(lab: string): Promise<LocalLabRecord | null> {
+    if (!isValidName(lab)) return null;
+    try {
+      return JSON.parse(await readFile(labRecordFile(lab, this.root), 'utf8')) as LocalLabRecord;
+    } catch {
+      return null;
+    }
+  }
+
+  private async records(): Promise<LocalLabRecord[]> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    const all = await Promise.all(names.map((n) => this.record(n)));
+    return all.filter((r): r is LocalLabRecord => r !== null).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async writeRecord(r: LocalLabRecord): Promise<void> {
+    await writeFile(labRecordFile(r.name, this.root), JSON.stringify(r, null, 2) + '\n', { mode: 0o600 });
+  }
+}
+
+function hostEnv(lab: string, host: string): Record<string, string> {
+  return { PODNET_LAB: lab, PODNET_HOST: host };
+}

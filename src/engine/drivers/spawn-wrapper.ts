@@ -1,0 +1,78 @@
+// How a driver can stop a process it started on a host, whatever the
+// transport: the argv runs under a tiny `sh` that first reports its PID on
+// stderr (a marked line) and then execs the argv — same PID — so a later
+// `kill -<SIG> <pid>` on the same host reaches exactly that process. The
+// argv itself is passed as positional parameters ("$@"), never parsed by the shell.
+import type { ExecResult } from '../../shared/lab';
+import type { ExecOptions, SpawnOptions, SpawnedProcess } from './host-driver';
+
+const PID_LINE = /^\x1epid (\d+)\n/;
+
+export function pidReportingArgv(argv: readonly string[]): string[] {
+  return ['sh', '-c', `printf '\\036pid %s\\n' "$$" >&2; exec "$@"`, 'sh', ...argv];
+}
+
+export function killArgv(signal: 'INT' | 'TERM' | 'KILL', pid: number): string[] {
+  return ['kill', `-${signal}`, String(pid)];
+}
+
+/** Takes the PID line off the start of stderr; everything after it is forwarded untouched. */
+export class PidLineFilter {
+  private head: Buffer | null = Buffer.alloc(0);
+  private ended = false;
+  private resolvePid!: (pid: number | null) => void;
+  /** The process's PID, or null when it never reported one (it failed to start). */
+  readonly pid = new Promise<number | null>((resolve) => (this.resolvePid = resolve));
+
+  constructor(private readonly forward: (chunk: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    if (this.head === null) {
+      this.forward(chunk);
+      return;
+    }
+    this.head = Buffer.concat([this.head, chunk]);
+    const nl = this.head.indexOf(0x0a);
+    if (nl < 0 && this.head.length < 64) return;
+    const m = PID_LINE.exec(this.head.subarray(0, nl + 1).toString('latin1'));
+    const rest = m ? this.head.subarray(nl + 1) : this.head;
+    this.head = null;
+    this.resolvePid(m ? Number(m[1]) : null);
+    if (rest.length > 0) this.forward(rest);
+  }
+
+  /** The stream ended (the process is gone): whatever is held back is passed on. */
+  end(): void {
+    this.ended = true;
+    if (this.head && this.head.length > 0) this.forward(this.head);
+    this.head = null;
+    this.resolvePid(null);
+  }
+
+  /** The argv that signals the process on its host, or null once it has ended or when it never reported a PID. */
+  async signalArgv(signal: 'INT' | 'TERM' | 'KILL'): Promise<string[] | null> {
+    const pid = await this.pid;
+    return this.ended || pid === null ? null : killArgv(signal, pid);
+  }
+}
+
+/**
+ * `spawn` for a driver that only has `exec` with streamed output: the same
+ * PID-reporting wrapper, the exit code when exec returns, `kill` as another
+ * exec on the same host. (exec also keeps the output; a driver that captures
+ * for long should implement `spawn` itself, as the Docker driver does.)
+ */
+export function spawnOverExec(exec: (argv: string[], opts: ExecOptions) => Promise<ExecResult>, argv: readonly string[], opts: SpawnOptions): SpawnedProcess {
+  const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
+  const exited = exec(pidReportingArgv(argv), { onStdout: opts.onStdout, onStderr: (b) => pidFilter.push(b) }).then(
+    (r) => r.code,
+    () => -1,
+  ).finally(() => pidFilter.end());
+  return {
+    exited,
+    async kill(signal = 'TERM') {
+      const kill = await pidFilter.signalArgv(signal);
+      if (kill) await exec(kill, {}).catch(() => undefined);
+    },
+  };
+}

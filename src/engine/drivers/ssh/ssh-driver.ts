@@ -1,0 +1,285 @@
+// Hosts are real Linux machines reached over SSH (ssh2). The underlay is
+// their own network; the plan is the same as for containers, named for a
+// shared machine (ssh-plan-context.ts) and run in one round trip per host
+// with root rights (root, or passwordless sudo). Before anything is
+// created, the host's manifest and its removal script are written to
+// /run/podnet/lab, so `down` and `gc` remove exactly what the lab made.
+// Which machines a lab is on is kept in the user's lab registry.
+import { ERROR_CODES } from '../../../shared/errors';
+import type { ExecResult, LabSummary } from '../../../shared/lab';
+import { PodnetError, isPodnetError } from '../../errors';
+import { renderSteps } from '../../plan/render-script';
+import type { Step } from '../../plan/step';
+import type { LabRegistry, RegistryEntry } from '../../registry/lab-registry';
+import type { LabSpec } from '../../spec/lab-spec';
+import { shellQuote } from '../../util/shell-quote';
+import { firstFailure } from '../../util/map-limit';
+import { builderAlive, currentBuilder } from '../builder';
+import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, PrepareOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { PhaseReader } from '../phase-reader';
+import { ChannelPool } from '../channel-pool';
+import type { ScriptChannel } from '../script-channel';
+import { assessHostCheck, checkNeeds, hostCheckScript } from './host-check';
+import type { HostKeyPolicy } from './host-key-policy';
+import type { KnownHosts } from './known-hosts';
+import { labManifest } from './lab-manifest';
+import { SshConnection } from './ssh-connection';
+import { NETNS_PREFIX, SSH_PLAN_CONTEXT, SSH_STATE_DIR } from './ssh-plan-context';
+import { openSshShell } from './ssh-shell';
+import { spawnOverSsh } from './ssh-spawn';
+import { asRoot, connectionKey, targetOf, type SshTarget } from './ssh-target';
+import { recordBeforeScript, teardownScript } from './teardown-script';
+import type { DiscoveredUnderlay } from '../../ipam/allocate';
+
+export interface SshDriverOptions {
+  registry: LabRegistry;
+  known: KnownHosts;
+  policy: HostKeyPolicy;
+  /** How long user actions wait for a machine that is away (default 10 s). */
+  waitMs?: number;
+}
+
+const q = shellQuote;
+
+export class SshDriver implements HostDriver {
+  readonly kind = 'ssh' as const;
+  readonly planContext = SSH_PLAN_CONTEXT;
+  private readonly connections = new Map<string, SshConnection>();
+  private readonly channels = new ChannelPool();
+  /** Registry entries seen lately (observeScope must answer without waiting). */
+  private readonly entries = new Map<string, RegistryEntry>();
+
+  constructor(private readonly opts: SshDriverOptions) {}
+
+  async preflight(): Promise<void> {}
+
+  async takenSubnets(): Promise<string[]> {
+    return [];
+  }
+
+  async ensureReady(): Promise<string> {
+    return 'machines reached over SSH';
+  }
+
+  async prepareHosts(spec: LabSpec, opts: PrepareOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>> {
+    const needs = checkNeeds(spec);
+    const found = new Map<string, DiscoveredUnderlay>();
+    const results = await Promise.allSettled(
+      spec.hosts.map(async (h) => {
+        const t = targetOf(h);
+        const conn = this.connection(t);
+        await conn.connect({ wait: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+        const r = await conn.exec(asRoot(t.user, ['sh', '-s']), { stdin: hostCheckScript(needs, SSH_STATE_DIR), ...(opts.signal ? { signal: opts.signal } : {}) });
+        if (!r.stdout.includes('\x1esection missing')) {
+          const why = r.stderr.trim().split('\n').pop() ?? `exit code ${r.code}`;
+          return [`user ${t.user} is not root and cannot use sudo without a password (${why}): log in as root, or allow passwordless sudo for ${t.user}`];
+        }
+        const check = assessHostCheck(r.stdout, t, needs, spec.name, conn.serverAddress);
+        if (check.problems.length > 0) return check.problems;
+        if (check.labThere === spec.name) {
+          opts.onLog?.(`${h.name}: removing what an earlier run of ${spec.name} left there`);
+          await this.teardownHost(spec.name, t);
+        }
+        found.set(h.name, check.underlay!);
+        return [];
+      }),
+    );
+    const lines: string[] = [];
+    const errors: unknown[] = [];
+    results.forEach((r, i) => {
+      const host = spec.hosts[i]!.name;
+      if (r.status === 'rejected') {
+        errors.push(r.reason);
+        lines.push(`${host}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+      } else lines.push(...r.value.map((p) => `${host}: ${p}`));
+    });
+    if (errors.length === 1 && lines.length === 1 && isPodnetError(errors[0])) throw errors[0];
+    if (lines.length > 0) {
+      const keyTrouble = errors.find((e) => isPodnetError(e) && e.code === ERROR_CODES.HOST_KEY) as PodnetError | undefined;
+      throw new PodnetError(keyTrouble ? ERROR_CODES.HOST_KEY : ERROR_CODES.BACKEND_UNAVAILABLE, `the lab cannot be built on these machines:\n${lines.join('\n')}`, {
+        hint: keyTrouble?.hint ?? 'fix the above on each machine, then run podnet up again; nothing was created',
+      });
+    }
+    return found;
+  }
+
+  async create(req: CreateRequest): Promise<CreateResult> {
+    const { spec, allocation } = req;
+    const underlay = Object.fromEntries(allocation.hosts.map((h) => [h.name, { ip: h.underlayIp, dev: h.underlayDev }]));
+    const entry: RegistryEntry = { name: spec.name, driver: 'ssh', engine: null, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), underlay };
+    await this.opts.registry.put(entry);
+    this.entries.set(spec.name, entry);
+    const tails = new Map<string, string>();
+    const results = await Promise.allSettled(
+      req.plan.hosts.map(async (hp) => {
+        const t = targetOf(spec.hosts.find((h) => h.name === hp.host)!);
+        req.onEvent({ type: 'host-created', host: hp.host });
+        const manifest = labManifest(spec.name, hp, SSH_STATE_DIR);
+        const own: Step[] = [
+          { kind: 'file', path: `${SSH_STATE_DIR}/manifest.json`, content: JSON.stringify(manifest, null, 2) + '\n', mode: 0o644 },
+          { kind: 'file', path: `${SSH_STATE_DIR}/down.sh`, content: teardownScript(manifest), mode: 0o755 },
+        ];
+        const script = `set -eu\n${renderSteps(own)}${recordBeforeScript(manifest)}${req.scripts.get(hp.host)!}`;
+        const reader = new PhaseReader(hp.host, req.onEvent);
+        const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-s']), { stdin: script, wait: true, onStdout: (b) => reader.push(b), ...(req.signal ? { signal: req.signal } : {}) });
+        reader.check(r);
+        tails.set(hp.host, reader.tail);
+      }),
+    );
+    const failure = firstFailure(results, (e) => isPodnetError(e) && e.code === ERROR_CODES.CANCELLED);
+    if (failure) throw failure;
+    const running: RegistryEntry = { ...entry, status: 'running' };
+    await this.opts.registry.put(running);
+    this.entries.set(spec.name, running);
+    return { tails };
+  }
+
+  async destroy(lab: string): Promise<string[]> {
+    const entry = await this.entry(lab);
+    return entry ? this.destroySpec(entry.spec) : [];
+  }
+
+  /** Removes a lab from the machines its spec names (also a lab this user's registry does not know: `podnet down lab.yaml`). */
+  async destroySpec(spec: LabSpec): Promise<string[]> {
+    const lab = spec.name;
+    this.channels.closeLab(lab);
+    const results = await Promise.allSettled(spec.hosts.map(async (h) => (await this.teardownHost(lab, targetOf(h))).map((l) => `${h.name}: ${l}`)));
+    const failed = results.map((r, i) => [r, spec.hosts[i]!.name] as const).filter(([r]) => r.status === 'rejected');
+    if (failed.length > 0) {
+      const why = failed.map(([r, host]) => `${host}: ${((r as PromiseRejectedResult).reason as Error).message}`).join('\n');
+      throw new PodnetError(ERROR_CODES.BACKEND_UNAVAILABLE, `lab ${lab} could not be removed from every machine:\n${why}`, {
+        hint: `the other machines are clean; run podnet down ${lab} again when these are reachable`,
+      });
+    }
+    await this.opts.registry.remove(lab);
+    this.entries.delete(lab);
+    return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  }
+
+  async list(): Promise<LabSummary[]> {
+    const all = (await this.opts.registry.all()).filter((e) => e.driver === 'ssh');
+    for (const e of all) this.entries.set(e.name, e);
+    return all.map((e) => ({
+      name: e.name,
+      driver: 'ssh',
+      mode: e.spec.network.mode,
+      backend: e.spec.network.backend,
+      status: e.status,
+      underlay: null,
+      // Reachability is not known without trying: observation tries, and shows a host that is away as unreachable.
+      hosts: e.spec.hosts.map((h) => ({ name: h.name, role: 'host' as const, address: e.underlay?.[h.name]?.ip ?? h.ssh?.address ?? null, pods: h.pods.map((p) => p.name), running: true })),
+      source: e.source,
+    }));
+  }
+
+  async labSpec(lab: string): Promise<LabSpec | null> {
+    return (await this.entry(lab))?.spec ?? null;
+  }
+
+  async exec(lab: string, host: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const t = await this.target(lab, host);
+    return this.connection(t).exec(asRoot(t.user, argv), { ...opts, wait: true });
+  }
+
+  async spawn(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
+    const t = await this.target(lab, host);
+    return spawnOverSsh(this.connection(t), (a) => asRoot(t.user, a), argv, opts);
+  }
+
+  channel(lab: string, host: string): ScriptChannel {
+    return this.channels.get(lab, host, async () => {
+      const t = await this.target(lab, host);
+      // No waiting here: a machine that is away shows as unreachable at once, and is tried again with backoff.
+      const { channel: c, exited } = await this.connection(t).openChannel(asRoot(t.user, ['sh']), { wait: false });
+      return { stdin: c, stdout: c, stderr: c.stderr, onClose: (listener) => void exited.then(listener), close: () => c.close() };
+    });
+  }
+
+  observeScope(lab: string, host: string): ObserveScope {
+    return { underlayDev: this.entries.get(lab)?.underlay?.[host]?.dev ?? 'eth0', netnsPrefix: NETNS_PREFIX };
+  }
+
+  async shell(lab: string, host: string, argv: string[], opts: ShellOptions): Promise<ShellStream> {
+    const t = await this.target(lab, host);
+    const env = Object.entries({ TERM: 'xterm-256color', ...opts.env }).map(([k, v]) => `${k}=${v}`);
+    return openSshShell(this.connection(t), asRoot(t.user, ['env', ...env, ...argv]), opts);
+  }
+
+  async collectGarbage(busy: ReadonlySet<string> = new Set()): Promise<{ removed: string[]; kept: string[] }> {
+    const removed: string[] = [];
+    const kept: string[] = [];
+    for (const e of (await this.opts.registry.all()).filter((x) => x.driver === 'ssh')) {
+      if (busy.has(e.name) || builderAlive(e.builder) || (e.status === 'running' && (await this.stillThere(e)))) {
+        kept.push(e.name);
+        continue;
+      }
+      try {
+        await this.destroy(e.name);
+        removed.push(e.name);
+      } catch {
+        kept.push(e.name);
+      }
+    }
+    return { removed, kept };
+  }
+
+  async dispose(): Promise<void> {
+    this.channels.closeAll();
+    for (const c of this.connections.values()) c.close();
+    this.connections.clear();
+  }
+
+  /** Runs the host's own removal script, if the state there is this lab's. Returns what it removed. */
+  private async teardownHost(lab: string, t: SshTarget): Promise<string[]> {
+    const d = SSH_STATE_DIR;
+    const script = `d=${q(d)}
+[ -f "$d/manifest.json" ] || exit 0
+grep -q ${q(`"lab": ${JSON.stringify(lab)},`)} "$d/manifest.json" || { echo "it holds another lab now; left alone" >&2; exit 0; }
+exec sh "$d/down.sh"`;
+    const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: true });
+    if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${t.host}: removing the lab failed: ${r.stderr.trim() || `exit code ${r.code}`}`);
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  /** Is a running lab still complete on every machine (or are some simply away)? */
+  private async stillThere(e: RegistryEntry): Promise<boolean> {
+    const checks = await Promise.all(
+      e.spec.hosts.map(async (h) => {
+        const t = targetOf(h);
+        const script = `grep -q ${q(`"lab": ${JSON.stringify(e.name)},`)} ${q(`${SSH_STATE_DIR}/manifest.json`)} && test -f ${q(`${SSH_STATE_DIR}/ready`)}`;
+        try {
+          return (await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: false })).code === 0;
+        } catch {
+          return true; // away: nothing can be removed there now anyway
+        }
+      }),
+    );
+    return checks.every(Boolean);
+  }
+
+  private connection(t: SshTarget): SshConnection {
+    const key = connectionKey(t);
+    let c = this.connections.get(key);
+    if (!c) {
+      c = new SshConnection(t, { known: this.opts.known, policy: this.opts.policy, ...(this.opts.waitMs !== undefined ? { waitMs: this.opts.waitMs } : {}) });
+      this.connections.set(key, c);
+    }
+    return c;
+  }
+
+  private async entry(lab: string): Promise<RegistryEntry | null> {
+    const e = await this.opts.registry.get(lab);
+    if (e && e.driver === 'ssh') {
+      this.entries.set(lab, e);
+      return e;
+    }
+    return null;
+  }
+
+  private async target(lab: string, host: string): Promise<SshTarget> {
+    const e = this.entries.get(lab) ?? (await this.entry(lab));
+    const h = e?.spec.hosts.find((x) => x.name === host);
+    if (!h?.ssh) throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
+    return targetOf(h);
+  }
+}

@@ -1,0 +1,328 @@
+// The engine facade: everything the CLI, the Electron main process and the
+// browser-mode server do with labs goes through createEngine(). No Electron
+// import anywhere below this folder.
+import type Docker from 'dockerode';
+import { ERROR_CODES } from '../shared/errors';
+import type { CaptureListener, CaptureRequest } from '../shared/capture';
+import type { ExecResult, LabSummary } from '../shared/lab';
+import type { PacketPath } from '../shared/path';
+import type { Snapshot } from '../shared/snapshot';
+import { DEFAULT_VXLAN_PORTS } from './capture/decode-packet';
+import { startCaptureSession, type CaptureSession } from './capture/capture-session';
+import { DriverSet } from './driver-set';
+import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
+import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
+import { defaultStateDir } from './registry/state-dir';
+import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
+import { spawnOverExec } from './drivers/spawn-wrapper';
+import { PodnetError, isPodnetError } from './errors';
+import type { ExerciseApi } from './exercises/exercise-service';
+import { lazyExerciseApi } from './exercises/lazy-exercise-api';
+import { INTERNET_NODE } from './plan/internet-node';
+import type { PlannedLab, UpOptions, UpResult } from './lab-up';
+import type { LabSource } from './lab-source';
+import { LabWatcher, type SnapshotListener } from './lab-watcher';
+import { observeHost, observeLab } from './observe/observe-lab';
+import { parseLinks } from './observe/parse-iproute';
+import { allNodes } from './observe/snapshot-nodes';
+import { probePath, type ProbeNode } from './path/probe-path';
+import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
+import type { LabSpec } from './spec/lab-spec';
+import type { ParsedLab } from './spec/parse-lab';
+import { checkTarget, formatTarget, parseTarget, type Target } from './targets';
+
+export interface EngineOptions {
+  /** The project's resources folder (node image recipe, built-in labs). */
+  resourcesDir: string;
+  /** Docker client for the local engine (injectable for tests; default: the local socket / DOCKER_HOST). */
+  docker?: Docker;
+  imageMethod?: ImageMethod;
+  /** Shortest time between two reads of a watched lab. */
+  watchIntervalMs?: number;
+  /** This user's Podnet state (lab registry, SSH known hosts); default $PODNET_STATE_DIR or ~/.local/state/podnet. */
+  stateDir?: string;
+  /** SSH host keys not seen before: accepted only with consent (default: refused). */
+  hostKeys?: HostKeyPolicy;
+  /** Where local labs keep their namespace files (default /run/podnet/local). */
+  localRoot?: string;
+}
+
+export interface PingResult extends PingSummary {
+  ok: boolean;
+  from: string;
+  to: string;
+  destination: string;
+  output: string;
+}
+
+export interface Engine extends ExerciseApi {
+  plan(source: LabSource): Promise<PlannedLab>;
+  up(source: LabSource, opts?: UpOptions): Promise<UpResult>;
+  down(lab: string): Promise<string[]>;
+  /** `down` by lab file: for an ssh lab, removes it from the machines the file names even when this user's registry does not know it. */
+  downSource(source: LabSource): Promise<string[]>;
+  downAll(): Promise<Map<string, string[]>>;
+  /**
+   * Every running lab, whatever runs it. An engine that cannot be reached is
+   * passed to `onUnreachable` when labs were found elsewhere; with none found, it is thrown.
+   */
+  list(opts?: { onUnreachable?(e: unknown): void }): Promise<LabSummary[]>;
+  labSpec(lab: string): Promise<LabSpec>;
+  inspect(lab: string): Promise<Snapshot>;
+  exec(lab: string, target: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  ping(lab: string, from: string, to: string, opts?: { count?: number; pattern?: string; onOutput?(chunk: string): void; signal?: AbortSignal }): Promise<PingResult>;
+  /**
+   * Starts tcpdump on an interface of a host or pod; resolves once it listens.
+   * Packets stream to `listener.onPacket`; `session.stop()` ends it, `session.pcap()` is the .pcap file.
+   */
+  startCapture(lab: string, request: CaptureRequest, listener?: CaptureListener): Promise<CaptureSession>;
+  /** Pings `from` → `to` while capturing in every namespace of the lab: the hops the packet really took. */
+  packetPath(lab: string, from: string, to: string, opts?: { signal?: AbortSignal }): Promise<PacketPath>;
+  /** A terminal on a target: a login shell, or `opts.argv` (e.g. a ping) in its place. */
+  shell(lab: string, target: string, size: { cols: number; rows: number }, opts?: { argv?: string[] }): Promise<ShellStream>;
+  watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
+  gc(): Promise<{ removed: string[]; kept: string[] }>;
+  buildImage(opts: { method?: ImageMethod; onLine(line: string): void; signal?: AbortSignal }): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const drivers = new DriverSet({
+    resourcesDir: options.resourcesDir,
+    stateDir: options.stateDir ?? defaultStateDir(),
+    hostKeys: options.hostKeys ?? { acceptNew: false },
+    ...(options.docker ? { docker: options.docker } : {}),
+    ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}),
+    ...(options.localRoot ? { localRoot: options.localRoot } : {}),
+  });
+  const watchers = new Map<string, LabWatcher>();
+  const building = new Set<string>();
+  const captures = new Set<CaptureSession>();
+
+  const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
+  // Parsing a lab file (yaml, zod) is loaded by the commands that need it only: `down`, `ls`, `exec` start faster.
+  const labUp = () => import('./lab-up');
+
+  /** The driver that holds a running lab, and its summary. */
+  const locate = (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => drivers.locate(lab);
+
+  const resolveTarget = async (lab: string, text: string): Promise<{ driver: HostDriver; target: Target; spec: LabSpec | null }> => {
+    const target = parseTarget(text);
+    const { driver } = await locate(lab);
+    const spec = await driver.labSpec(lab);
+    checkTarget(spec, lab, target);
+    return { driver, target, spec };
+  };
+
+  const inTarget = (driver: HostDriver, target: Target, argv: string[]) =>
+    target.pod ? ['ip', 'netns', 'exec', driver.planContext.podNetns(target.host, target.pod), ...argv] : argv;
+
+  const captureOn = async (driver: HostDriver, lab: string, target: Target, spec: LabSpec | null, request: CaptureRequest, listener?: CaptureListener) => {
+    const session = await startCaptureSession({
+      lab,
+      target: formatTarget(target),
+      iface: request.iface,
+      filter: request.filter ?? null,
+      count: request.count ?? null,
+      ...(listener ? { listener } : {}),
+      vxlanPorts: vxlanPortsOf(spec),
+      spawn: async (argv, o) => {
+        const here = inTarget(driver, target, argv);
+        return driver.spawn ? driver.spawn(lab, target.host, here, o) : spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o);
+      },
+    });
+    captures.add(session);
+    void session.done.finally(() => captures.delete(session));
+    return session;
+  };
+
+  const engine: Engine = {
+    plan: async (source) => (await labUp()).planFromSource(source, driverFor),
+
+    up: async (source, opts) => {
+      const { parseSource, upLab } = await labUp();
+      const parsed = await parseSource(source);
+      const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
+      if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
+      return upLab({ driverFor, building }, source, opts);
+    },
+
+    async down(lab) {
+      watchers.get(lab)?.stop();
+      watchers.delete(lab);
+      let driver: HostDriver;
+      try {
+        driver = (await locate(lab)).driver;
+      } catch (e) {
+        if (isPodnetError(e) && e.code === ERROR_CODES.LAB_NOT_FOUND) return [];
+        throw e;
+      }
+      return driver.destroy(lab);
+    },
+
+    async downSource(source) {
+      const parsed = await (await labUp()).parseSource(source);
+      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name);
+      watchers.get(parsed.spec.name)?.stop();
+      watchers.delete(parsed.spec.name);
+      return drivers.ssh().destroySpec(parsed.spec);
+    },
+
+    async downAll() {
+      const out = new Map<string, string[]>();
+      for (const lab of await engine.list()) out.set(lab.name, await engine.down(lab.name));
+      return out;
+    },
+
+    async list(opts = {}) {
+      const { labs, unreachable } = await drivers.list();
+      // Labs of the local and ssh drivers are listed without Docker; with none of those, say why Docker's are missing.
+      if (labs.length === 0 && unreachable.length > 0) throw unreachable[unreachable.length - 1];
+      for (const e of unreachable) opts.onUnreachable?.(e);
+      return labs.map((l) => l.summary);
+    },
+
+    async labSpec(lab) {
+      const { driver } = await locate(lab);
+      const spec = await driver.labSpec(lab);
+      if (!spec) throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `lab ${lab} has lost its description (its network is gone)`, { hint: `remove it: podnet down ${lab}` });
+      return spec;
+    },
+
+    async inspect(lab) {
+      const { driver, summary } = await locate(lab);
+      return observeLab(driver, summary);
+    },
+
+    async exec(lab, targetText, argv, opts) {
+      if (argv.length === 0) throw new PodnetError(ERROR_CODES.USAGE, 'no command given', { hint: 'podnet exec <lab> <host>[/<pod>] -- <command…>' });
+      const { driver, target } = await resolveTarget(lab, targetText);
+      const result = await driver.exec(lab, target.host, inTarget(driver, target, argv), opts);
+      watchers.get(lab)?.poke();
+      return result;
+    },
+
+    async ping(lab, fromText, to, opts = {}) {
+      const { driver, target: from, spec } = await resolveTarget(lab, fromText);
+      let destination: string;
+      if (isAddress(to)) destination = to;
+      else {
+        const dest = parseTarget(to);
+        checkTarget(spec, lab, dest);
+        if (dest.host === INTERNET_NODE) destination = spec?.internet ? '203.0.113.10' : '';
+        else {
+          const state = await observeHost(driver, lab, { name: dest.host, role: 'host' });
+          destination = (dest.pod ? state.pods.find((p) => p.name === dest.pod)?.ip : state.underlayIp) ?? '';
+        }
+        if (!destination) throw new PodnetError(ERROR_CODES.TARGET, `${formatTarget(dest)} has no IPv4 address right now`, { hint: `look at it: podnet inspect ${lab}` });
+      }
+      const count = opts.count ?? 3;
+      let output = '';
+      const result = await driver.exec(lab, from.host, inTarget(driver, from, pingArgv(destination, count, opts.pattern)), {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onStdout: (b) => {
+          output += b.toString('utf8');
+          opts.onOutput?.(b.toString('utf8'));
+        },
+        onStderr: (b) => opts.onOutput?.(b.toString('utf8')),
+      });
+      const summary = parsePingSummary(output) ?? { transmitted: count, received: 0, lossPercent: 100 };
+      return { ...summary, ok: result.code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + result.stderr };
+    },
+
+    async startCapture(lab, request, listener) {
+      const { driver, target, spec } = await resolveTarget(lab, request.target);
+      return captureOn(driver, lab, target, spec, request, listener);
+    },
+
+    async packetPath(lab, from, to, opts = {}) {
+      const { driver, target, spec } = await resolveTarget(lab, from);
+      const snapshot = await engine.inspect(lab);
+      const nodes: ProbeNode[] = allNodes(snapshot)
+        .filter((n) => n.host.reachable)
+        .map((n) => ({ node: n.node, ifaces: n.netns.interfaces }));
+      const underlay = await driver.exec(lab, 'underlay', ['ip', '-j', '-d', 'link', 'show']).catch(() => null);
+      if (underlay?.code === 0) nodes.push({ node: 'underlay', ifaces: parseLinks(JSON.parse(underlay.stdout)) });
+      const source = allNodes(snapshot).find((n) => n.node === formatTarget(target));
+      const vxlanPorts = vxlanPortsOf(spec);
+      return probePath({
+        lab,
+        from: formatTarget(target),
+        to,
+        snapshot,
+        source: source ? (source.pod ? source.pod.ip : source.host.underlayIp) : null,
+        nodes,
+        vxlanPorts,
+        // The underlay switch is no target a learner names, but the path crosses it.
+        capture: (node, filter) => captureOn(driver, lab, parseTarget(node), spec, { target: node, iface: 'any', filter }),
+        ping: (pattern) => engine.ping(lab, from, to, { count: 2, pattern, ...(opts.signal ? { signal: opts.signal } : {}) }),
+      });
+    },
+
+    async shell(lab, targetText, size, opts = {}) {
+      const { driver, target } = await resolveTarget(lab, targetText);
+      const label = formatTarget(target);
+      const argv = inTarget(driver, target, opts.argv && opts.argv.length > 0 ? opts.argv : ['bash', '--login']);
+      // Debian's stock prompt shows $debian_chroot in front: "(pod b)root@host2:/#" tells a pod's shell from its host's.
+      const env: Record<string, string> = { PODNET_TARGET: label, ...(target.pod ? { debian_chroot: `pod ${target.pod}` } : {}) };
+      return driver.shell(lab, target.host, argv, { ...size, env });
+    },
+
+    watch(lab, listener, onError) {
+      let watcher = watchers.get(lab);
+      if (!watcher) {
+        watcher = new LabWatcher(async () => (await locate(lab)).driver, lab, options.watchIntervalMs ?? 250);
+        watchers.set(lab, watcher);
+      }
+      const w = watcher;
+      const unsubscribe = w.subscribe(listener, onError);
+      return () => {
+        unsubscribe();
+        if (w.size === 0 && watchers.get(lab) === w) watchers.delete(lab);
+      };
+    },
+
+    async gc() {
+      const { removed, kept } = await drivers.collectGarbage(building);
+      return { removed, kept };
+    },
+
+    async buildImage(opts) {
+      const driver = drivers.docker();
+      await driver.preflight();
+      const method = await buildNodeImage(driver.client, { resourcesDir: options.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return method;
+    },
+
+    ...lazyExerciseApi(
+      {
+        up: (source, opts) => engine.up(source, opts),
+        down: (lab) => engine.down(lab),
+        inspect: (lab) => engine.inspect(lab),
+        exec: (lab, target, argv, opts) => engine.exec(lab, target, argv, opts),
+        ping: (lab, from, to, opts) => engine.ping(lab, from, to, opts),
+        startCapture: (lab, request, listener) => engine.startCapture(lab, request, listener),
+      },
+      options.resourcesDir,
+    ),
+
+    async dispose() {
+      await Promise.all([...captures].map((c) => c.stop().catch(() => undefined)));
+      for (const w of watchers.values()) w.stop();
+      watchers.clear();
+      await drivers.dispose();
+    },
+  };
+  return engine;
+}
+
+function vxlanPortsOf(spec: LabSpec | null): number[] {
+  return [...new Set([...DEFAULT_VXLAN_PORTS, ...(spec ? [spec.network.vxlan.port] : [])])];
+}
+
+export type { LabSource, PlannedLab, UpOptions, UpResult };
+export type { CaptureSession };
+export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
+export type { HostKeyInfo } from './drivers/ssh/host-key';
+export { PodnetError, isPodnetError, serializeError } from './errors';
+export { formatDiagnostic } from './spec/diagnostics';

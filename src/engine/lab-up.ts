@@ -1,0 +1,151 @@
+// `up`: lab file → running lab, or an error and nothing left behind.
+import type { UpProgress } from '../shared/lab';
+import type { HostState, Snapshot } from '../shared/snapshot';
+import { ERROR_CODES } from '../shared/errors';
+import type { HostDriver } from './drivers/host-driver';
+import { PodnetError, throwIfAborted } from './errors';
+import { overlaps } from './ipam/cidr';
+import type { LabSource } from './lab-source';
+import { readLabSource, type LabText } from './lab-source';
+import { observeScript } from './observe/observe-script';
+import { parseObservation } from './observe/parse-observation';
+import { planLab } from './plan/plan-lab';
+import { describeHostPlan, renderHostScript } from './plan/render-script';
+import type { LabPlan } from './plan/step';
+import { readinessProblems } from './ready-check';
+import { labSpecError, parseLab, reallocateLab, type ParsedLab } from './spec/parse-lab';
+import type { DiscoveredUnderlay } from './ipam/allocate';
+import { UpProgressTracker } from './up-progress';
+
+export interface UpOptions {
+  onProgress?(p: UpProgress): void;
+  /** Lines of slow work (image build). */
+  onLog?(line: string): void;
+  signal?: AbortSignal;
+}
+
+export interface UpResult {
+  name: string;
+  elapsedMs: number;
+  snapshot: Snapshot;
+}
+
+export interface PlannedLab {
+  parsed: ParsedLab;
+  plan: LabPlan;
+  /** Every host's steps in readable form (`--dry-run`). */
+  describe(): string;
+  /** Every host's exact batched script (`--dry-run --script`). */
+  scripts(): Map<string, string>;
+}
+
+export interface UpDeps {
+  driverFor(parsed: ParsedLab): HostDriver;
+  building: Set<string>;
+}
+
+/** The plan for where the lab runs: the driver's names, and the underlay found on real machines. */
+export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planContext'>, discovered?: ReadonlyMap<string, DiscoveredUnderlay>): PlannedLab {
+  const ctx = driver.planContext;
+  if (ctx.names || discovered) parsed = reallocateLab(parsed, { ...(discovered ? { discovered } : {}), ...(ctx.names ? { linkName: ctx.names.link } : {}) });
+  const plan = planLab(parsed.spec, parsed.allocation, ctx);
+  const underlayOf = (host: string) => (host === 'internet' ? parsed.allocation.internet?.underlayIp : parsed.allocation.hosts.find((h) => h.name === host)?.underlayIp);
+  return {
+    parsed,
+    plan,
+    describe: () => plan.hosts.map((h) => describeHostPlan(h, `${h.host} (underlay ${underlayOf(h.host) ?? '?'})`)).join('\n'),
+    scripts: () => new Map(plan.hosts.map((h) => [h.host, renderHostScript(h)])),
+  };
+}
+
+/** Reads and checks a lab file (with its driver override). */
+export async function parseSource(source: LabSource): Promise<ParsedLab> {
+  const { text, file, driver } = await readLabSource(source);
+  return parseLab(text, file, { ...(driver ? { driver } : {}) });
+}
+
+/** Parses and plans a lab without touching anything. */
+export async function planFromSource(source: LabSource, driverFor: (p: ParsedLab) => HostDriver): Promise<PlannedLab> {
+  const parsed = await parseSource(source);
+  return planParsed(parsed, driverFor(parsed));
+}
+
+export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {}): Promise<UpResult> {
+  const lab = await readLabSource(source);
+  const { path } = lab;
+  let parsed = parseLab(lab.text, lab.file, { ...(lab.driver ? { driver: lab.driver } : {}) });
+  const driver = deps.driverFor(parsed);
+  const name = parsed.spec.name;
+  await driver.preflight();
+  if ((await driver.list()).some((l) => l.name === name)) {
+    throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${name}" is already running`, { hint: `stop it first: podnet down ${name}` });
+  }
+  if (deps.building.has(name)) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${name}" is being built`, { hint: 'wait for it, or cancel it' });
+  deps.building.add(name);
+  try {
+    parsed = checkUnderlayFree(parsed, lab, await driver.takenSubnets());
+    const started = performance.now();
+    const discovered = driver.prepareHosts ? await driver.prepareHosts(parsed.spec, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onLog ? { onLog: opts.onLog } : {}) }) : undefined;
+    return await build(driver, planParsed(parsed, driver, discovered), path, opts, started);
+  } finally {
+    deps.building.delete(name);
+  }
+}
+
+function checkUnderlayFree(parsed: ParsedLab, lab: LabText, taken: string[]): ParsedLab {
+  const own = parsed.spec.underlay.subnet;
+  if (parsed.spec.driver === 'ssh') return parsed;
+  if (own) {
+    const clash = taken.find((t) => overlaps(t, own));
+    if (clash) throw labSpecError(parsed, [{ path: ['underlay', 'subnet'], message: `${own} overlaps ${clash}, used by an existing Docker network or another running lab`, hint: 'pick another subnet, or remove underlay.subnet to let podnet choose a free one' }]);
+    return parsed;
+  }
+  return parseLab(lab.text, lab.file, { takenSubnets: taken, ...(lab.driver ? { driver: lab.driver } : {}) });
+}
+
+async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions, started: number): Promise<UpResult> {
+  const { spec, allocation } = planned.parsed;
+  const tracker = new UpProgressTracker(planned.plan, (p) => opts.onProgress?.(p), started);
+  tracker.start('image');
+  const imageDetail = await driver.ensureReady((line) => opts.onLog?.(line), opts.signal);
+  tracker.done('image', imageDetail);
+  throwIfAborted(opts.signal);
+  tracker.start('underlay', allocation.underlay.subnet ?? undefined);
+
+  const roles = new Map(planned.plan.hosts.map((h) => [h.host, h.role] as const));
+  const scripts = new Map(
+    planned.plan.hosts.map((h) => [h.host, renderHostScript(h, observeScript(driver.observeScope(spec.name, h.host)))] as const),
+  );
+  try {
+    const { tails } = await driver.create({
+      spec,
+      allocation,
+      plan: planned.plan,
+      scripts,
+      source: path,
+      signal: opts.signal,
+      onEvent: (e) => tracker.onDriverEvent(e),
+    });
+    const observed = new Map<string, HostState>();
+    for (const [host, tail] of tails) observed.set(host, parseObservation(tail, { name: host, role: roles.get(host)! }, driver.observeScope(spec.name, host)));
+    const problems = readinessProblems(allocation, observed);
+    if (problems.length > 0) throw new PodnetError(ERROR_CODES.APPLY, `the lab did not come up as planned:\n${problems.join('\n')}`);
+    tracker.done('ready', `${allocation.hosts.length} hosts, ${allocation.hosts.reduce((n, h) => n + h.pods.length, 0)} pods`);
+    const states = [...observed.values()];
+    return {
+      name: spec.name,
+      elapsedMs: tracker.elapsed(),
+      snapshot: {
+        name: spec.name,
+        revision: 1,
+        takenAt: new Date().toISOString(),
+        hosts: allocation.hosts.map((h) => observed.get(h.name)!),
+        internet: states.find((s) => s.role === 'internet') ?? null,
+      },
+    };
+  } catch (e) {
+    // Nothing half-built: remove whatever was created, then report the failure.
+    await driver.destroy(spec.name).catch(() => undefined);
+    throw e;
+  }
+}
