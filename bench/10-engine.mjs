@@ -9,7 +9,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const { createEngine } = await loadEngine();
 const docker = new Docker();
 const engine = createEngine({ resourcesDir: RESOURCES });
-const IMAGE = 'podnet/node:1';
+const IMAGE = 'podnet/node:2';
 
 async function bareContainers(n, tag) {
   const t0 = now();

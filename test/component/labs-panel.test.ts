@@ -36,10 +36,10 @@ describe('LabsPanel', () => {
     await fireEvent.click(within(card).getByRole('button', { name: 'Launch Flannel VXLAN' }));
     const { opId, source } = t.api.callsTo('labs:up')[0] as { opId: string; source: unknown };
     expect(source).toEqual({ builtin: 'flannel-vxlan' });
-    t.api.emit('up:progress', { opId, progress: { phase: 'image', status: 'done', detail: 'podnet/node:1 present', elapsedMs: 10 } });
+    t.api.emit('up:progress', { opId, progress: { phase: 'image', status: 'done', detail: 'podnet/node:2 present', elapsedMs: 10 } });
     t.api.emit('up:progress', { opId, progress: { phase: 'underlay', status: 'started', elapsedMs: 12 } });
     await waitFor(() => expect(card.querySelector('[data-phase="underlay"]')).toHaveAttribute('data-status', 'started'));
-    expect(card.querySelector('[data-phase="image"]')).toHaveTextContent('podnet/node:1 present');
+    expect(card.querySelector('[data-phase="image"]')).toHaveTextContent('podnet/node:2 present');
     expect(within(card).getByRole('button', { name: 'Launch Flannel VXLAN' })).toBeDisabled();
     t.api.emit('up:progress', { opId, progress: { phase: 'hosts', status: 'started', elapsedMs: 300 } });
     await waitFor(() => expect(card.querySelector('[data-phase="underlay"]')).toHaveAttribute('data-status', 'done'));

@@ -15,7 +15,7 @@ import { parseAptSources, pickDebianMirror, readAptSources, type AptMirror } fro
 
 export const NODE_IMAGE_REPO = 'podnet/node';
 /** Bump when the recipe changes, so existing machines build the new image. */
-export const NODE_IMAGE_TAG = '1';
+export const NODE_IMAGE_TAG = '2';
 export const NODE_IMAGE = `${NODE_IMAGE_REPO}:${NODE_IMAGE_TAG}`;
 const BASE_IMAGE = 'debian:bookworm-slim';
 
