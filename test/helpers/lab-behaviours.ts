@@ -1,5 +1,5 @@
 // What a running lab must DO and SHOW, whatever driver built it: pings that
-// reply (or must not), the flannel VXLAN state of NETWORKING.md, host-gw
+// reply (or must not), the flannel VXLAN state of docs/networking.md §5.4, host-gw
 // routes, a published port, masquerade to the lab internet. Each check
 // reads the observed snapshot or runs a real command in the lab.
 import { expect } from 'vitest';
@@ -19,7 +19,7 @@ export async function expectPing(engine: Engine, lab: string, from: string, to: 
   expect(r.ok, `${from} → ${to} (${r.destination}):\n${r.output}`).toBe(replies);
 }
 
-/** flannel's vxlan backend on every host, as NETWORKING.md §3 lists it. */
+/** flannel's vxlan backend on every host, as docs/networking.md §5.4 lists it. */
 export function expectFlannelVxlan(s: Snapshot, o: { device?: string; vni?: number; port?: number; mtu?: number; underlayDev?: string } = {}): void {
   const device = o.device ?? 'flannel.1';
   for (const h of s.hosts) {

@@ -95,7 +95,7 @@ network: { mode: pod-cidr, cidr: 10.2.0.0/16, leases: { vm1: 10.2.1.0/24, vm2: 1
     await expectPing(engine, 'drv-ssh-vxlan', 'vm1/a', 'vm2/b', true);
     await expectPing(engine, 'drv-ssh-vxlan', 'vm2/b', 'vm1/b', true);
     const s = await engine.inspect('drv-ssh-vxlan');
-    // The same flannel state as NETWORKING.md, under the names of a shared machine.
+    // The same flannel state as docs/networking.md §5.4, under the names of a shared machine.
     expectFlannelVxlan(s, { device: 'pn-flannel.1' });
     expect(hostIn(s, 'vm1').interfaces.find((i) => i.name === 'pn-cni0')?.addresses[0]).toMatchObject({ address: '10.2.1.1', prefixLen: 24 });
     expect(hostIn(s, 'vm2').iptables.nat).toContain('-A POSTROUTING -m comment --comment "flanneld masq" -j PN-FLANNEL-POSTRTG');

@@ -10,7 +10,7 @@ await describeWithDocker('flannel vxlan backend', () => {
     expect((await t.engine.ping(t.lab, 'host2/c', 'host1/b', { count: 2 })).received).toBe(2);
   });
 
-  it('flannel.1 and every neighbour, fdb entry and route are what flanneld sets (NETWORKING.md §3)', async () => {
+  it('flannel.1 and every neighbour, fdb entry and route are what flanneld sets (docs/networking.md §5.4)', async () => {
     const snap = await t.engine.inspect(t.lab);
     const [h1, h2] = snap.hosts;
     for (const [self, peer, lease, peerLease] of [

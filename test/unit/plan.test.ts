@@ -23,7 +23,7 @@ describe('plan', () => {
     await expect(text).toMatchFileSnapshot(`__snapshots__/plan-${file.replace('.yaml', '')}.txt`);
   });
 
-  it('flannel-vxlan: flannel.1 and one neighbour, fdb entry and onlink route per peer, as NETWORKING.md §3', () => {
+  it('flannel-vxlan: flannel.1 and one neighbour, fdb entry and onlink route per peer, as docs/networking.md §5.4', () => {
     const { plan, parsed } = planOf('flannel-vxlan.yaml');
     const host2 = parsed.allocation.hosts[1]!;
     const cmds = argvs(plan.hosts[0]!);
@@ -37,7 +37,7 @@ describe('plan', () => {
     expect(route).toBeGreaterThan(fdb);
   });
 
-  it('flannel masquerade: the FLANNEL-POSTRTG and FLANNEL-FWD rules of NETWORKING.md §3', () => {
+  it('flannel masquerade: the FLANNEL-POSTRTG and FLANNEL-FWD rules of docs/networking.md §5.6', () => {
     const cmds = argvs(planOf('flannel-vxlan.yaml').plan.hosts[0]!);
     const m = '-m comment --comment flanneld masq';
     expect(cmds).toEqual(
@@ -55,7 +55,7 @@ describe('plan', () => {
     );
   });
 
-  it('port-publish: Docker\'s DOCKER chain, DNAT, hairpin MASQUERADE and filter ACCEPT, as NETWORKING.md §1', () => {
+  it('port-publish: Docker\'s DOCKER chain, DNAT, hairpin MASQUERADE and filter ACCEPT, as docs/networking.md §3.1', () => {
     const cmds = argvs(planOf('port-publish.yaml').plan.hosts[1]!);
     expect(cmds).toEqual(
       expect.arrayContaining([

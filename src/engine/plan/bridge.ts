@@ -1,4 +1,4 @@
-// The host bridge: docker0 (Docker's default) or cni0 (CNI bridge plugin).
+// The host bridge: docker0 (Docker's default) or cni0 (CNI bridge plugin); docs/networking.md §2, §4.
 import type { BridgeAllocation } from '../ipam/allocation';
 import { cmd, type Step } from './step';
 

@@ -1,4 +1,4 @@
-// Docker's iptables layout (libnetwork/drivers/bridge, "classic" 20.10–27):
+// Docker's iptables layout (libnetwork/drivers/bridge, "classic" 20.10–27; docs/networking.md §3.1):
 // the DOCKER chains and their jumps, outbound masquerade, and per published
 // port the DNAT rule, the hairpin MASQUERADE and the filter ACCEPT.
 import type { PodAllocation } from '../ipam/allocation';

@@ -1,6 +1,6 @@
 // flannel's iptables rules (pkg/trafficmngr/iptables): FLANNEL-POSTRTG in nat
 // for --ip-masq (every rule carries the "flanneld masq" comment), FLANNEL-FWD
-// in filter to let the cluster network forward — as NETWORKING.md §3 lists them.
+// in filter to let the cluster network forward — docs/networking.md §5.6 (with what is not here yet).
 import { DEFAULT_NAMES, type HostNames } from './plan-context';
 import { cmd, type Step } from './step';
 

@@ -1,5 +1,5 @@
 // The files flannel leaves on a node: /run/flannel/subnet.env, and (here as
-// files, as flannel keeps them in etcd) the network config and every lease.
+// files, as flannel keeps them in etcd) the network config and every lease (docs/networking.md §5.1–5.2).
 import type { FlannelAllocation, HostAllocation } from '../ipam/allocation';
 import type { Step } from './step';
 

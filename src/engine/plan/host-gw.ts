@@ -1,4 +1,4 @@
-// flannel's host-gw backend (pkg/backend/hostgw): one route per other node's
+// flannel's host-gw backend (pkg/backend/hostgw; docs/networking.md §5.5): one route per other node's
 // lease via that node's underlay address. Needs one shared L2 segment.
 import type { HostAllocation } from '../ipam/allocation';
 import { cmd, type Step } from './step';

@@ -23,7 +23,7 @@ export interface PlanContext {
    * Its underlay interface (eth0) is the lab's too: the plan gives it its address.
    */
   isolated: boolean;
-  /** Names on a shared machine (default: the real projects' names, NETWORKING.md). */
+  /** Names on a shared machine (default: the real projects' names, docs/networking.md). */
   names?: HostNames;
   /** Where flannel's subnet.env goes (default /run/flannel). */
   flannelRunDir?: string;

@@ -1,5 +1,5 @@
 // A pod (or, in docker0 mode, a container): a network namespace joined to the
-// host bridge by a veth pair whose pod end is renamed eth0.
+// host bridge by a veth pair whose pod end is renamed eth0 (docs/networking.md §2, §4).
 import type { BridgeAllocation, PodAllocation } from '../ipam/allocation';
 import { cmd, type Step } from './step';
 

@@ -1,4 +1,4 @@
-// flannel's vxlan backend, reproduced exactly (pkg/backend/vxlan):
+// flannel's vxlan backend, reproduced exactly (pkg/backend/vxlan; docs/networking.md §5.4):
 // device flannel.<VNI>, nolearning, local <PublicIP> dev eth0, MTU underlay−50,
 // the lease's network address as /32, and for every other node's lease a
 // permanent neighbour, a permanent fdb entry and an onlink route.

@@ -4,7 +4,7 @@
 // /run/podnet/local/<lab>/hosts/<host>/. Inside, the host sees its own /run
 // (so its pods are just `a`, `b` in `ip netns list`), its own /etc
 // (an overlay: /etc/podnet, /etc/hosts, /etc/resolv.conf are the lab's)
-// and its own hostname — what NETWORKING.md shows, on the machine's kernel.
+// and its own hostname — what docs/networking.md shows, on the machine's kernel.
 // Names cannot clash: lab and host names never contain a dot.
 
 export const LOCAL_ROOT = '/run/podnet/local';
