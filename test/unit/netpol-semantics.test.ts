@@ -1,33 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { selectorMatches } from '../../src/engine/kube/label-selector';
 import { allowed, evaluate, isolationOf } from '../../src/engine/kube/netpol-evaluate';
-import { checkPolicy, clusterProblems, NetworkPolicyError, resolvePolicy, type KubeCluster, type KubePod } from '../../src/engine/kube/network-policy';
+import { checkPolicy, clusterProblems, NetworkPolicyError, resolvePolicy, type KubeCluster } from '../../src/engine/kube/network-policy';
+import { kubePod, WEB_FROM_CLIENT } from '../helpers/netpol';
 
-const pod = (name: string, ip: string, labels: Record<string, string>, namespace = 'default', node = 'node1'): KubePod => ({ name, namespace, labels, ip, node });
-
-const web = pod('web', '10.244.1.2', { app: 'web' });
-const client = pod('client', '10.244.1.3', { role: 'client' });
-const other = pod('other', '10.244.2.4', { role: 'other' }, 'default', 'node2');
-const shop = pod('cart', '10.244.2.5', { app: 'cart' }, 'shop', 'node2');
-const dns = pod('coredns', '10.244.1.10', { 'k8s-app': 'kube-dns' }, 'kube-system');
+const web = kubePod('web', '10.244.1.2', { app: 'web' });
+const client = kubePod('client', '10.244.1.3', { role: 'client' });
+const other = kubePod('other', '10.244.2.4', { role: 'other' }, 'node2');
+const shop = kubePod('cart', '10.244.2.5', { app: 'cart' }, 'node2', 'shop');
+const dns = kubePod('coredns', '10.244.1.10', { 'k8s-app': 'kube-dns' }, 'node1', 'kube-system');
 
 function cluster(...policies: unknown[]): KubeCluster {
   return { namespaces: [{ name: 'shop', labels: { team: 'shop' } }], pods: [web, client, other, shop, dns], policies: policies.map(resolvePolicy) };
 }
-
-// The example policy.
-const WEB_FROM_CLIENT = {
-  name: 'web-from-client',
-  namespace: 'default',
-  podSelector: { app: 'web' },
-  policyTypes: ['Ingress'],
-  ingress: [
-    {
-      from: [{ podSelector: { role: 'client' } }, { namespaceSelector: { team: 'shop' } }, { ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }],
-      ports: [{ protocol: 'TCP', port: 8080 }],
-    },
-  ],
-};
 
 const tcp = (c: KubeCluster, from: string, to: string, port = 8080) => allowed(c, from, to, 'TCP', port).allowed;
 
