@@ -68,7 +68,7 @@ export interface NetpolObserved {
   policies: NetpolPolicyObserved[];
   /** kube-router's sets only (KUBE-SRC-, KUBE-DST-, kube-router-local-pods). */
   ipsets: IpsetObserved[];
-  /** Rules and chains kube-router owns, for a learner to look at. */
+  /** The chains kube-router owns on the host. */
   chains: string[];
 }
 

@@ -3,7 +3,9 @@
 // behind a second bridge (their traffic to node1's pods is routed, as it is
 // when it comes out of flannel.1), a lab internet with two addresses, and
 // dnsmasq as kube-dns. The rules are loaded exactly as the plan would load them
-// (ipset restore, iptables-restore --noflush) and judged by real connections.
+// (the plan's steps: ipset restore, iptables-restore --noflush) and judged by
+// real connections, which the observed rules and the Kubernetes evaluator must
+// predict.
 //
 // Same-node traffic crosses cni0 as a bridged frame; it meets iptables only
 // because br_netfilter is loaded on this kernel and
@@ -21,9 +23,9 @@ import { parseIptablesSave } from '../../src/engine/observe/parse-iptables-save'
 import type { NetpolObserved } from '../../src/shared/netpol';
 import { bridgeSteps } from '../../src/engine/plan/bridge';
 import { syncVersionFor } from '../../src/engine/plan/kube-router-names';
-import { iptablesRestoreInstall, iptablesRestoreResync, iptablesRestoreTeardown, ipsetDestroy, ipsetRestore, renderKubeRouterNode, staleIpsets, type KubeRouterNodeRules } from '../../src/engine/plan/kube-router-netpol';
+import { kubeRouterInstallSteps, kubeRouterResyncSteps, kubeRouterTeardownSteps, renderKubeRouterNode, type KubeRouterNodeRules } from '../../src/engine/plan/kube-router-netpol';
 import { podHostSteps, podNetnsSteps } from '../../src/engine/plan/pod';
-import { renderHostScript } from '../../src/engine/plan/render-script';
+import { renderHostScript, renderSteps } from '../../src/engine/plan/render-script';
 import { responderScriptStep, responderSteps, waitForResponder } from '../../src/engine/plan/responder';
 import { cmd, type Step } from '../../src/engine/plan/step';
 import { describeWithDocker } from '../helpers/docker-required';
@@ -115,18 +117,13 @@ await describeWithDocker('kube-router NetworkPolicy rules on a real kernel', () 
   let cluster: KubeCluster = clusterWith();
   let observed: NetpolObserved | null = null;
 
-  /** One sync, as the plan steps do it: sets first, then the rules, then stale sets; then the host is read back. */
+  /** One sync through the plan's own steps (files, `ipset restore -file`, `iptables-restore --noflush <file>`), rendered as a host script; then the host is read back. */
   async function sync(next: KubeCluster | null): Promise<void> {
     const prev = current;
     const rules = next && renderKubeRouterNode(next, 'node1', { syncVersion: syncVersionFor(LAB) });
-    if (rules) await must('ipset restore -exist', ipsetRestore(rules.ipsets));
-    if (rules && prev) await must('iptables-restore -w 5 --noflush', iptablesRestoreResync(prev, rules));
-    else if (rules) await must('iptables-restore -w 5 --noflush', iptablesRestoreInstall(rules));
-    else if (prev) await must('iptables-restore -w 5 --noflush', iptablesRestoreTeardown(prev));
-    if (prev) {
-      const stale = staleIpsets(prev, rules);
-      if (stale.length) await must('ipset restore', ipsetDestroy(stale));
-    }
+    const dir = `${STATE}/kube-router`;
+    const steps = rules ? (prev ? kubeRouterResyncSteps(prev, rules, dir) : kubeRouterInstallSteps(rules, dir)) : prev ? kubeRouterTeardownSteps(prev, dir) : [];
+    await must(`set -eu\n${renderSteps(steps)}`);
     current = rules;
     cluster = next ?? clusterWith();
     const [filter, ipsets] = (await must('iptables-save -t filter; echo =====; ipset save')).split('=====\n') as [string, string];

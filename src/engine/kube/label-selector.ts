@@ -38,18 +38,3 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
   for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
   return selector.matchExpressions.every((r) => requirementMatches(r, labels));
 }
-
-export function isEverything(selector: LabelSelector): boolean {
-  return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
-}
-
-/** `app=web,tier in (a,b)` — as kubectl prints a selector; `{}` for everything. */
-export function describeSelector(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
-  for (const r of selector.matchExpressions) {
-    if (r.operator === 'Exists') parts.push(r.key);
-    else if (r.operator === 'DoesNotExist') parts.push(`!${r.key}`);
-    else parts.push(`${r.key} ${r.operator === 'In' ? 'in' : 'notin'} (${r.values.join(',')})`);
-  }
-  return parts.length ? parts.join(',') : '{}';
-}

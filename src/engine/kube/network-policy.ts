@@ -77,12 +77,6 @@ export function namespaceLabels(cluster: KubeCluster, namespace: string): Labels
   return { ...declared, [METADATA_NAME_LABEL]: namespace };
 }
 
-/** Every namespace that exists: declared ones, those of pods and policies, and `default`. */
-export function namespaceNames(cluster: KubeCluster): string[] {
-  const names = new Set(['default', ...cluster.namespaces.map((n) => n.name), ...cluster.pods.map((p) => p.namespace), ...cluster.policies.map((p) => p.namespace)]);
-  return [...names].sort();
-}
-
 export function hasPolicyType(policy: NetworkPolicy, type: PolicyType): boolean {
   return policy.policyTypes.includes(type);
 }

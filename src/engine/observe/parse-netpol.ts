@@ -15,6 +15,7 @@ import {
   KUBE_NWPLCY_DEFAULT,
   KUBE_NWPLCY_TAIL,
   KUBE_ROUTER_FORWARD,
+  MARK_MATCHED,
   podFirewallChain,
   POD_FW_PREFIX,
   policyChain,
@@ -165,7 +166,7 @@ function peerOf(set: { name: string } | undefined, sets: Map<string, IpsetObserv
 function allowsOf(rules: Rule[], id: { namespace: string; name: string } | null, sets: Map<string, IpsetObserved>): NetpolAllowObserved[] {
   const out: NetpolAllowObserved[] = [];
   for (const r of rules) {
-    if (r.target !== 'MARK' || r.setXmark !== '0x10000/0x10000') continue;
+    if (r.target !== 'MARK' || r.setXmark !== MARK_MATCHED) continue;
     const src = r.sets.find((s) => s.side === 'src' && !s.negated);
     const dst = r.sets.find((s) => s.side === 'dst' && !s.negated);
     const ruleId = idOf(r.comment) ?? (id ? { ...id, kind: '' } : null);

@@ -32,6 +32,12 @@ export const TOP_LEVEL_CHAINS = [
   ['OUTPUT', KUBE_ROUTER_OUTPUT],
 ] as const;
 
+/** The marks of pkg/controllers/netpol: 0x10000 "a policy rule matched", 0x20000 "the pod's policies passed". */
+export const MARK_MATCHED = '0x10000/0x10000';
+export const MARK_PASSED = '0x20000/0x20000';
+/** The NFLOG group denied packets are logged to before the REJECT. */
+export const NFLOG_GROUP = '100';
+
 /** string(v1core.IPv4Protocol): the lab is IPv4 only. */
 const IPV4 = 'IPv4';
 

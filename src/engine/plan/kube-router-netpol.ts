@@ -22,10 +22,18 @@
 // - comments.go: "<namespace>/<name> <kind>" comments (in, out, policy,
 //   log-drop, reject, ingress pods/any/cidr, egress pods/any/cidr);
 // - pkg/utils/ipset.go: buildIPSetRestore (TMP- set, swap, flush, destroy).
-// The stored index had no copy of v2.11.1's iptables pod.go and policy.go: their
-// comment texts come from comments.go and from the nftables backend of the same
-// release (npc_nftables.go, whose pod chain lists the same seven steps); the
-// matches, targets, marks, order and names are the iptables code's.
+// Not every v2.11.1 file could be read: the stored copies of the iptables
+// pod.go and policy.go were older (pod.go at ac3d5df9, v1.x; policy.go at
+// 03d5b6ee, the first iptables/nftables split), while npc_iptables.go (with
+// KUBE-NWPLCY-TAIL), comments.go (6e9e5e3a) and npc_nftables.go are the
+// release's. So (1) the pod and policy rules' comments are those comments.go
+// defines and npc_nftables.go writes; (2) the pod chain follows npc_nftables.go's
+// seven numbered steps, which it says mirror the iptables chain: COMMON, from
+// local node, the policy jumps, the default egress then ingress jump, NFLOG +
+// REJECT of unmarked packets, clear 0x10000, set 0x20000; (3) the jumps into a
+// pod chain have the older pod.go's matches (routed, OUTPUT and physdev copies).
+// Matches, targets, marks, chain and set names and the order of every other
+// chain are the iptables code's own.
 //
 // Deliberate differences from a live kube-router, so the lab is reproducible:
 // one fixed sync version per lab (kube-router-names.ts), pods and policies in a
@@ -46,6 +54,9 @@ import {
   KUBE_ROUTER_FORWARD,
   KUBE_ROUTER_INPUT,
   KUBE_ROUTER_OUTPUT,
+  MARK_MATCHED,
+  MARK_PASSED,
+  NFLOG_GROUP,
   podFirewallChain,
   policyChain,
   policyDestinationSet,
@@ -87,11 +98,6 @@ export interface KubeRouterNodeRules {
   /** Every ipset the rules reference, sorted by name (the same on every node). */
   ipsets: IpsetSpec[];
 }
-
-// The marks of pkg/controllers/netpol: 0x10000 "a rule matched", 0x20000 "policies passed".
-export const MARK_MATCHED = '0x10000/0x10000';
-export const MARK_PASSED = '0x20000/0x20000';
-export const NFLOG_GROUP = '100';
 
 const comment = (text: string): string[] => ['-m', 'comment', '--comment', text];
 /** idComment: "<namespace>/<name> <kind>" (comments.go; nothing of the lab's names needs its 120-char clamp). */
