@@ -1,6 +1,6 @@
 // The names kube-router v2.11.1 gives its NetworkPolicy chains, ipsets and
 // positioned rules, so a lab's names equal a real node's for the same objects
-// (docs/networking.md, "NetworkPolicy enforced with iptables"). Read from
+// (docs/networking.md §9, "NetworkPolicy as kube-router enforces it"). Read from
 // cloudnativelabs/kube-router: pkg/controllers/netpol/network_policy_controller.go
 // (constants), policy.go (networkPolicyChainName, policy*IPSetName), pod.go
 // (podFirewallChainName), npc_iptables.go (addUUIDForRuleSpec in

@@ -1,6 +1,6 @@
 // NetworkPolicy enforced on one node the way kube-router v2.11.1 does it with
-// plain iptables and ipsets (docs/networking.md, "NetworkPolicy enforced with
-// iptables"): the filter-table state a full sync leaves on a fresh node, as an
+// plain iptables and ipsets (docs/networking.md §9, "NetworkPolicy as
+// kube-router enforces it"): the filter-table state a full sync leaves on a fresh node, as an
 // `iptables-restore --noflush` input, and the ipsets it references, as the
 // `ipset restore -exist` input kube-router feeds ipset.
 //
