@@ -14,6 +14,8 @@
 // the physdev --physdev-is-bridged jump counted the client's packets.
 import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { currentBuilder } from '../../src/engine/drivers/builder';
+import { LABELS } from '../../src/engine/drivers/docker/docker-identity';
 import { NODE_IMAGE } from '../../src/engine/drivers/docker/node-image';
 import { runExec } from '../../src/engine/drivers/docker/docker-exec';
 import { allowed } from '../../src/engine/kube/netpol-evaluate';
@@ -162,7 +164,8 @@ await describeWithDocker('kube-router NetworkPolicy rules on a real kernel', () 
       name: CONTAINER,
       Image: NODE_IMAGE,
       Cmd: ['sleep', 'infinity'],
-      Labels: { 'podnet.lab': LAB, 'podnet.host': 'node1' },
+      // A lab's identity, with this process as its builder: `podnet gc` elsewhere spares it while the suite runs.
+      Labels: { [LABELS.lab]: LAB, [LABELS.host]: 'node1', [LABELS.builder]: currentBuilder() },
       StopTimeout: 1,
       HostConfig: {
         AutoRemove: true,
