@@ -49,8 +49,14 @@ export interface KubeProxyIptablesOptions {
 export interface KubeProxyIptables {
   /** mangle, filter, nat: what kubelet and kube-proxy write. */
   tables: IptablesTableRules[];
-  /** The `iptables-restore --noflush` input for the node. */
+  /** The `iptables-restore --noflush` input for the node: load it once (its jumps are inserted). */
   restore: string;
+  /**
+   * What every later sync of kube-proxy writes: the same chains, rewritten
+   * whole, without the jumps from built-in chains. Loading it again and again
+   * leaves the node as `restore` left it (a repair, an endpoint change).
+   */
+  sync: string;
   /** What iptables-save prints for these rules alone (user chains sorted, no built-in policy lines). */
   saved: string;
 }
@@ -180,7 +186,7 @@ export function kubeProxyIptables(cluster: ResolvedCluster, node: string, option
       rules: ctx.nat,
     },
   ];
-  return { tables, restore: restoreInput(tables), saved: saveView(tables) };
+  return { tables, restore: restoreInput(tables), sync: restoreInput(tables.map((t) => ({ ...t, inserts: [] }))), saved: saveView(tables) };
 }
 
 interface TopChains {
