@@ -51,3 +51,20 @@ export function tableBlock(text: string, table: string): string {
   const end = text.indexOf('COMMIT\n', start);
   return text.slice(start, end + 'COMMIT\n'.length);
 }
+
+/** The coredns pod of the larger example (kube-dns on node2). */
+export const COREDNS: KubePodInput = { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ip: '10.244.2.2', node: 'node2', serve: 53 };
+
+/** A service with ports of both protocols, to see how nft orders map elements. */
+export const MANY: KubeServiceInput = { name: 'many', selector: { app: 'web' }, clusterIP: '10.96.0.250', ports: [{ name: 'a', port: 256 }, { name: 'b', port: 1 }, { name: 'c', port: 1, protocol: 'UDP' }, { name: 'd', port: 512, protocol: 'UDP' }] };
+
+/**
+ * The larger example: the four Services, MANY, kube-dns (coredns on node2)
+ * and kubernetes (an apiserver at 192.168.1.1:6443). test/fixtures/
+ * kube-proxy-nft-node1.{json,txt} are `nft -j list` / `nft list` of its
+ * node1 table, captured from nft 1.0.6 in podnet/node:2.
+ */
+export function largerCluster(): ResolvedCluster {
+  const { cluster } = resolveCluster({ clusterCidr: CLUSTER_CIDR, pods: [...PODS, COREDNS], services: [WEB, WEB_LOCAL, STICKY, EMPTY, MANY], apiServer: { ip: '192.168.1.1', port: 6443, node: null } });
+  return cluster;
+}

@@ -3,12 +3,14 @@
 // nft 1.0.6) that already has flannel's rules, and read back with
 // iptables-save / nft list: what the lab writes is what a real node prints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveCluster } from '../../src/engine/kube/service-model';
 import { cniPortmap } from '../../src/engine/plan/cni-portmap';
 import { kubeProxyIptables, savedProbability } from '../../src/engine/plan/kube-proxy-iptables';
 import { kubeProxyNftables } from '../../src/engine/plan/kube-proxy-nftables';
+import { parseKubeServicesNft } from '../../src/engine/observe/parse-kube-nft';
+import { parseKubeServicesIptables } from '../../src/engine/observe/parse-kube-services';
+import type { ObservedServices } from '../../src/shared/services';
 import { dockerProblem, skipFor } from '../helpers/prerequisites';
-import { CLUSTER_CIDR, EMPTY, PODS, STICKY, WEB, WEB_LOCAL, exampleCluster } from '../helpers/kube-cluster';
+import { STICKY, WEB, WEB_LOCAL, exampleCluster, largerCluster } from '../helpers/kube-cluster';
 import { startScratchNode, type ScratchNode } from '../helpers/scratch-node';
 
 // flannel v0.28's --ip-masq rules for lease 10.244.1.0/24 (docs/networking.md, "flannel").
@@ -233,9 +235,7 @@ describe.skipIf(skipFor(await dockerProblem(), 'kube-proxy rules on a real node'
   });
 
   describe('nftables mode', () => {
-    const pods = [...PODS, { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ip: '10.244.2.2', node: 'node2', serve: 53 }];
-    const many = { name: 'many', selector: { app: 'web' }, clusterIP: '10.96.0.250', ports: [{ name: 'a', port: 256 }, { name: 'b', port: 1 }, { name: 'c', port: 1, protocol: 'UDP' as const }] };
-    const { cluster } = resolveCluster({ clusterCidr: CLUSTER_CIDR, pods, services: [WEB, WEB_LOCAL, STICKY, EMPTY, many], apiServer: { ip: '192.168.56.11', port: 6443, node: 'node1' } });
+    const cluster = largerCluster();
 
     it.each(['node1', 'node2'])('%s: nft list table ip kube-proxy prints exactly the generated listing', async (name) => {
       const ns = netns();
@@ -251,6 +251,25 @@ describe.skipIf(skipFor(await dockerProblem(), 'kube-proxy rules on a real node'
       await ok('nft -f -', { netns: ns, stdin: first.script });
       await ok('nft -f -', { netns: ns, stdin: second.script });
       expect(await ok('nft list table ip kube-proxy', { netns: ns })).toBe(second.listed);
+    });
+  });
+
+  describe('parsed back from the real tables', () => {
+    it('both modes read back as the same services; deleting a KUBE-SEP rule in the kernel removes the endpoint', async () => {
+      const cluster = largerCluster();
+      const [v4, nf] = [netns(), netns()];
+      await ok('iptables-restore --noflush', { netns: v4, stdin: kubeProxyIptables(cluster, 'node1').restore });
+      await ok('nft -f -', { netns: nf, stdin: kubeProxyNftables(cluster, 'node1').script });
+      const fromIptables = parseKubeServicesIptables(await ok('iptables-save', { netns: v4 }));
+      const fromNft = parseKubeServicesNft(await ok('nft -j list table ip kube-proxy', { netns: nf }), await ok('nft list table ip kube-proxy', { netns: nf }));
+      const essence = (o: ObservedServices) => o.services.map((svc) => svc.ports.map((p) => [p.servicePortName, p.clusterIP, p.port, p.nodePort, p.externalTrafficPolicy, p.affinityTimeoutSeconds, p.endpoints.map((e) => `${e.ip}:${e.port}`)]));
+      expect(essence(fromNft)).toEqual(essence(fromIptables));
+      expect(fromIptables.services).toHaveLength(7);
+
+      await ok('iptables -t nat -D KUBE-SVC-CDGGSHYLG3RE2FKL -m comment --comment "default/web:http -> 10.244.2.6:8080" -m statistic --mode random --probability 0.5 -j KUBE-SEP-3OLK2YUW6LHBC4UX', { netns: v4 });
+      const after = parseKubeServicesIptables(await ok('iptables-save', { netns: v4 }));
+      const web = after.services.find((svc) => svc.name === 'web')!.ports[0]!;
+      expect(web.endpoints.map((e) => `${e.ip} ${e.share.toFixed(4)}`)).toEqual(['10.244.1.5 0.3333', '10.244.3.7 0.6667']);
     });
   });
 
