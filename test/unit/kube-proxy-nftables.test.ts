@@ -210,6 +210,15 @@ describe('kube-proxy nftables mode', () => {
   });
 });
 
+describe('a table of another name (shared machines)', () => {
+  it('names every command and the listing after it, and refuses a name nft would not take', () => {
+    const { script, listed } = kubeProxyNftables(exampleCluster([WEB]), 'node1', { table: 'pn-kube-proxy' });
+    expect(script.split('\n').filter(Boolean).every((l) => / ip pn-kube-proxy( |$)/.test(l))).toBe(true);
+    expect(listed.startsWith('table ip pn-kube-proxy {\n')).toBe(true);
+    expect(() => kubeProxyNftables(exampleCluster([WEB]), 'node1', { table: 'x; flush ruleset' })).toThrow(/not a table name/);
+  });
+});
+
 describe('nft listing conventions', () => {
   it('sorts concatenated keys by their bytes read little-endian, single values by number', () => {
     expect(['udp . 30001 : drop', 'tcp . 30002 : drop', 'tcp . 30001 comment "x" : drop'].sort(nftElementOrder)).toEqual(['tcp . 30001 comment "x" : drop', 'udp . 30001 : drop', 'tcp . 30002 : drop']);

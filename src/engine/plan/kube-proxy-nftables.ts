@@ -20,6 +20,8 @@ export interface KubeProxyNftablesOptions {
   masqueradeBit?: number;
   /** --masquerade-all (default false). */
   masqueradeAll?: boolean;
+  /** The table's name: kube-proxy's own by default; a shared machine gives the lab's another (`pn-kube-proxy`). */
+  table?: string;
 }
 
 export interface KubeProxyNftables {
@@ -50,6 +52,7 @@ interface NftChain {
 }
 
 class NftTable {
+  constructor(readonly name: string) {}
   readonly sets: NftSet[] = [];
   readonly chains = new Map<string, NftChain>();
   readonly script: string[] = [];
@@ -70,7 +73,6 @@ class NftTable {
   }
 }
 
-const P = `ip ${KUBE_PROXY_TABLE}`;
 const MARK_MASQ = 'mark-for-masquerade';
 const REJECT_CHAIN = 'reject-chain';
 const LOCALHOST = '127.0.0.0/8';
@@ -110,7 +112,10 @@ const quote = (s: string) => JSON.stringify(s);
 /** The `ip kube-proxy` table of one node. */
 export function kubeProxyNftables(cluster: ResolvedCluster, node: string, options: KubeProxyNftablesOptions = {}): KubeProxyNftables {
   const mark = nftMark(options.masqueradeBit ?? 14);
-  const t = new NftTable();
+  const table = options.table ?? KUBE_PROXY_TABLE;
+  if (!/^[a-z][a-z0-9-]{0,30}$/.test(table)) throw new Error(`not a table name: ${table}`);
+  const P = `ip ${table}`;
+  const t = new NftTable(table);
   const out = t.script;
   out.push(`add table ${P}`, `delete table ${P}`, `add table ${P} { comment "rules for kube-proxy" ; }`);
   for (const [name] of BASE_CHAINS) out.push(`add chain ${P} ${name}`, `delete chain ${P} ${name}`);
@@ -334,5 +339,5 @@ function listTable(t: NftTable): string {
     lines.push('\t}');
     blocks.push(lines.join('\n'));
   }
-  return `table ip ${KUBE_PROXY_TABLE} {\n\tcomment "rules for kube-proxy"\n${blocks.join('\n\n')}\n}\n`;
+  return `table ip ${t.name} {\n\tcomment "rules for kube-proxy"\n${blocks.join('\n\n')}\n}\n`;
 }
