@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { kubeProxyIptables, savedProbability } from '../../src/engine/plan/kube-proxy-iptables';
 import { restoreInput, saveString, saveView } from '../../src/engine/plan/iptables-text';
-import { EMPTY, STICKY, WEB, WEB_LOCAL, exampleCluster, tableBlock } from '../helpers/kube-cluster';
+import { resolveCluster } from '../../src/engine/kube/service-model';
+import { CLUSTER_CIDR, COREDNS, EMPTY, PODS, STICKY, WEB, WEB_LOCAL, exampleCluster, tableBlock } from '../helpers/kube-cluster';
 
 // docs/networking.md, "kube-proxy, iptables mode": printed by iptables 1.8.9
 // after loading the rules (built-in chain policy lines left out).
@@ -138,6 +139,23 @@ describe('kube-proxy iptables mode: policies', () => {
     const nat = tableBlock(kubeProxyIptables(cluster, 'node1').saved, 'nat');
     expect(nat).toContain('-A KUBE-SERVICES -d 10.96.0.53/32 -p udp -m comment --comment "default/dns:dns cluster IP" -m udp --dport 53 -j KUBE-SVC-');
     expect(nat).toMatch(/-p udp -m comment --comment "default\/dns:dns" -m udp -j DNAT --to-destination 10\.244\.1\.5:8080/);
+  });
+});
+
+describe('kube-proxy iptables mode: the cluster’s own services', () => {
+  it('kube-dns and kubernetes get the chains a real cluster has (the documented hashes); a headless service gets none', () => {
+    const { cluster, issues } = resolveCluster({
+      clusterCidr: CLUSTER_CIDR,
+      pods: [...PODS, COREDNS],
+      services: [{ name: 'hl', type: 'headless', selector: { app: 'web' }, ports: [{ port: 8080 }] }],
+      apiServer: { ip: '192.168.56.11', port: 6443, node: 'node1' },
+    });
+    expect(issues).toEqual([]);
+    const nat = tableBlock(kubeProxyIptables(cluster, 'node1').saved, 'nat');
+    expect(nat).toContain('-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU\n');
+    expect(nat).toContain('-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-SVC-NPX46M4PTMTKRN6Y\n');
+    expect(nat).toContain('-j DNAT --to-destination 192.168.56.11:6443\n');
+    expect(nat).not.toContain('default/hl');
   });
 });
 
