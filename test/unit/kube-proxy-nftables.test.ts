@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { kubeProxyNftables, nftDuration, nftElementOrder } from '../../src/engine/plan/kube-proxy-nftables';
+import { kubeProxyNftables } from '../../src/engine/plan/kube-proxy-nftables';
+import { nftDuration, nftElementOrder } from '../../src/engine/plan/nft-listing';
 import type { KubePodInput } from '../../src/engine/kube/service-types';
 import { EMPTY, PODS, STICKY, WEB, WEB_LOCAL, exampleCluster } from '../helpers/kube-cluster';
 
