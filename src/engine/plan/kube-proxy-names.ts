@@ -11,28 +11,7 @@
 //
 // `spn` (the ServicePortName string) is "<ns>/<name>" plus ":<portName>" when
 // the port is named; `proto` is lowercase (tcp, udp).
-import { createHash } from 'node:crypto';
-
-const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** RFC 4648 base32 (Go's base32.StdEncoding) without the trailing padding. */
-export function base32(bytes: Uint8Array): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = ((buffer << 8) | byte) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32_ALPHABET[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32_ALPHABET[(buffer << (5 - bits)) & 31];
-  return out;
-}
-
-const sha256Base32 = (text: string): string => base32(createHash('sha256').update(text).digest());
+import { sha256Base32 } from '../util/base32';
 
 /** proxy.ServicePortName.String(): `default/web:http`, or `default/web` for an unnamed port. */
 export function servicePortName(namespace: string, name: string, portName: string): string {
