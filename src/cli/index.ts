@@ -2,6 +2,7 @@
 // so that `podnet --help` starts in a fraction of a second.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, reportError } from './cli-errors';
+import { EPIPE_EXIT_CODE, watchStdout } from './output';
 
 declare const PODNET_VERSION: string | undefined;
 const version = typeof PODNET_VERSION === 'string' ? PODNET_VERSION : 'dev';
@@ -159,20 +160,27 @@ program.hook('preAction', (_program, command) => {
 });
 
 async function main(): Promise<void> {
+  watchStdout();
+  let code: number;
   try {
     await program.parseAsync(process.argv);
-    process.exitCode = 0;
+    code = 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+      code = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
     } else if (e instanceof ExitCode) {
-      process.exitCode = e.code;
+      code = e.code;
     } else {
-      process.exitCode = await reportError(e, sourceForDiagnostics);
+      code = await reportError(e, sourceForDiagnostics);
     }
   }
-  // Open Docker sockets must not keep a finished command alive.
-  setImmediate(() => process.exit(process.exitCode ?? 0));
+  // No process.exit: the process ends once stdout and stderr are flushed to their readers (a pipe gets everything).
+  // Every command closes what it opened (the engine's sockets, channels and timers), so nothing else holds it.
+  if (process.exitCode !== EPIPE_EXIT_CODE) process.exitCode = code;
+  if (process.env.PODNET_DEBUG) {
+    const report = () => process.stderr.write(`podnet: still running 2 s after the command finished, held by: ${process.getActiveResourcesInfo().join(', ')}\n`);
+    setTimeout(report, 2000).unref();
+  }
 }
 
 void main();

@@ -13,8 +13,10 @@ import { DriverSet } from './driver-set';
 import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
 import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 import { defaultStateDir } from './registry/state-dir';
-import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
+import type { ExecOptions, HostDriver, ShellStream, SpawnOptions } from './drivers/host-driver';
 import { spawnOverExec } from './drivers/spawn-wrapper';
+import { streamCommand, type CommandIo } from './stream-command';
+import { collectingStream } from './util/collecting-stream';
 import { PodnetError, isPodnetError } from './errors';
 import type { ExerciseApi } from './exercises/exercise-service';
 import { lazyExerciseApi } from './exercises/lazy-exercise-api';
@@ -69,7 +71,13 @@ export interface Engine extends ExerciseApi {
   list(opts?: { onUnreachable?(e: unknown): void }): Promise<LabSummary[]>;
   labSpec(lab: string): Promise<LabSpec>;
   inspect(lab: string): Promise<Snapshot>;
+  /** Runs a command to its end and returns what it printed. With `opts.signal`, cancelling ends the command on its host too. */
   exec(lab: string, target: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs a command with its output streamed to `io.stdout`/`io.stderr`, nothing kept; a slow reader slows the
+   * command down. Resolves with its exit code; `io.signal` (or a failing output, e.g. a closed pipe) ends it on its host too.
+   */
+  run(lab: string, target: string, argv: string[], io: CommandIo): Promise<number>;
   ping(lab: string, from: string, to: string, opts?: { count?: number; pattern?: string; onOutput?(chunk: string): void; signal?: AbortSignal }): Promise<PingResult>;
   /**
    * Starts tcpdump on an interface of a host or pod; resolves once it listens.
@@ -117,6 +125,20 @@ export function createEngine(options: EngineOptions): Engine {
   const inTarget = (driver: HostDriver, target: Target, argv: string[]) =>
     target.pod ? ['ip', 'netns', 'exec', driver.planContext.podNetns(target.host, target.pod), ...argv] : argv;
 
+  /** Starts an argv in a target as a process that streams, pauses and can be signalled. */
+  const spawnIn = (driver: HostDriver, lab: string, target: Target, argv: string[], o: SpawnOptions) => {
+    const here = inTarget(driver, target, argv);
+    return driver.spawn ? driver.spawn(lab, target.host, here, o) : Promise.resolve(spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o));
+  };
+
+  /** exec whose cancelling ends the command on its host (a plain exec would only stop waiting for it). */
+  const execCancellable = async (driver: HostDriver, lab: string, target: Target, argv: string[], opts: ExecOptions & { signal: AbortSignal }): Promise<ExecResult> => {
+    const stdout = collectingStream(opts.onStdout);
+    const stderr = collectingStream(opts.onStderr);
+    const code = await streamCommand((o) => spawnIn(driver, lab, target, argv, o), { stdout, stderr, signal: opts.signal, ...(opts.stdin !== undefined ? { stdin: Buffer.from(opts.stdin) } : {}) });
+    return { code, stdout: stdout.text(), stderr: stderr.text() };
+  };
+
   const captureOn = async (driver: HostDriver, lab: string, target: Target, spec: LabSpec | null, request: CaptureRequest, listener?: CaptureListener) => {
     const session = await startCaptureSession({
       lab,
@@ -126,10 +148,7 @@ export function createEngine(options: EngineOptions): Engine {
       count: request.count ?? null,
       ...(listener ? { listener } : {}),
       vxlanPorts: vxlanPortsOf(spec),
-      spawn: async (argv, o) => {
-        const here = inTarget(driver, target, argv);
-        return driver.spawn ? driver.spawn(lab, target.host, here, o) : spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o);
-      },
+      spawn: (argv, o) => spawnIn(driver, lab, target, argv, o),
     });
     captures.add(session);
     void session.done.finally(() => captures.delete(session));
@@ -197,9 +216,20 @@ export function createEngine(options: EngineOptions): Engine {
     async exec(lab, targetText, argv, opts) {
       if (argv.length === 0) throw new PodnetError(ERROR_CODES.USAGE, 'no command given', { hint: 'podnet exec <lab> <host>[/<pod>] -- <command…>' });
       const { driver, target } = await resolveTarget(lab, targetText);
-      const result = await driver.exec(lab, target.host, inTarget(driver, target, argv), opts);
+      const signal = opts?.signal;
+      const result = signal ? await execCancellable(driver, lab, target, argv, { ...opts, signal }) : await driver.exec(lab, target.host, inTarget(driver, target, argv), opts);
       watchers.get(lab)?.poke();
       return result;
+    },
+
+    async run(lab, targetText, argv, io) {
+      if (argv.length === 0) throw new PodnetError(ERROR_CODES.USAGE, 'no command given', { hint: 'podnet exec <lab> <host>[/<pod>] -- <command…>' });
+      const { driver, target } = await resolveTarget(lab, targetText);
+      try {
+        return await streamCommand((o) => spawnIn(driver, lab, target, argv, o), io);
+      } finally {
+        watchers.get(lab)?.poke();
+      }
     },
 
     async ping(lab, fromText, to, opts = {}) {
@@ -217,17 +247,13 @@ export function createEngine(options: EngineOptions): Engine {
         if (!destination) throw new PodnetError(ERROR_CODES.TARGET, `${formatTarget(dest)} has no IPv4 address right now`, { hint: `look at it: podnet inspect ${lab}` });
       }
       const count = opts.count ?? 3;
-      let output = '';
-      const result = await driver.exec(lab, from.host, inTarget(driver, from, pingArgv(destination, count, opts.pattern)), {
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        onStdout: (b) => {
-          output += b.toString('utf8');
-          opts.onOutput?.(b.toString('utf8'));
-        },
-        onStderr: (b) => opts.onOutput?.(b.toString('utf8')),
-      });
+      const stdout = collectingStream((b) => opts.onOutput?.(b.toString('utf8')));
+      const stderr = collectingStream((b) => opts.onOutput?.(b.toString('utf8')));
+      const argv = pingArgv(destination, count, opts.pattern);
+      const code = await streamCommand((o) => spawnIn(driver, lab, from, argv, o), { stdout, stderr, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const output = stdout.text();
       const summary = parsePingSummary(output) ?? { transmitted: count, received: 0, lossPercent: 100 };
-      return { ...summary, ok: result.code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + result.stderr };
+      return { ...summary, ok: code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + stderr.text() };
     },
 
     async startCapture(lab, request, listener) {
@@ -320,7 +346,7 @@ function vxlanPortsOf(spec: LabSpec | null): number[] {
   return [...new Set([...DEFAULT_VXLAN_PORTS, ...(spec ? [spec.network.vxlan.port] : [])])];
 }
 
-export type { LabSource, PlannedLab, UpOptions, UpResult };
+export type { CommandIo, LabSource, PlannedLab, UpOptions, UpResult };
 export type { CaptureSession };
 export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 export type { HostKeyInfo } from './drivers/ssh/host-key';

@@ -13,7 +13,7 @@ import { KnownHosts } from '../../src/engine/drivers/ssh/known-hosts';
 import { SshDriver } from '../../src/engine/drivers/ssh/ssh-driver';
 import { LabRegistry } from '../../src/engine/registry/lab-registry';
 import type { Snapshot } from '../../src/shared/snapshot';
-import { expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
+import { expectCancelEndsRemote, expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
 import { dockerProblem, skipFor } from '../helpers/prerequisites';
 import { machineStateOverSsh, startVms, type Vm, type VmFleet } from '../helpers/ssh-vms';
 
@@ -105,6 +105,8 @@ network: { mode: pod-cidr, cidr: 10.2.0.0/16, leases: { vm1: 10.2.1.0/24, vm2: 1
     const web = await engine.exec('drv-ssh-vxlan', 'vm1/a', ['curl', '-s', '-m', '3', 'http://10.2.3.10/']);
     expect(web.stdout).toMatch(/hello from vm2\/b/);
     await expectTerminal(engine, 'drv-ssh-vxlan', 'vm2/b');
+    await expectCancelEndsRemote(engine, 'drv-ssh-vxlan', 'vm1/a');
+    await expectCancelEndsRemote(engine, 'drv-ssh-vxlan', 'vm2'); // as a sudo user
     const driver = new SshDriver({ registry: new LabRegistry(stateDir), known: new KnownHosts(knownHosts()), policy: { acceptNew: false } });
     try {
       await expectStreamedCapture(driver, 'drv-ssh-vxlan', 'vm2', 'eth0', () => expectPing(engine, 'drv-ssh-vxlan', 'vm1/a', 'vm2/b', true));

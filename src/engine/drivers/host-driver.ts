@@ -19,14 +19,21 @@ export interface ExecOptions {
 export interface SpawnOptions {
   onStdout(chunk: Buffer): void;
   onStderr?(chunk: Buffer): void;
+  /** The process's standard input: bytes, or a stream passed on as it comes (its end closes the input). Default: none. */
+  stdin?: Buffer | NodeJS.ReadableStream;
 }
+
+export type ProcessSignal = 'INT' | 'TERM' | 'KILL';
 
 /** A process started by `spawn`: runs until it ends by itself or is signalled. */
 export interface SpawnedProcess {
   /** The exit code, once the process has ended and all its output was delivered. */
   readonly exited: Promise<number>;
-  /** Signals the process where it runs (no-op once it has ended). */
-  kill(signal?: 'INT' | 'TERM' | 'KILL'): Promise<void>;
+  /** Signals the process where it runs, with the processes it started (no-op once it has ended). */
+  kill(signal?: ProcessSignal): Promise<void>;
+  /** Stops reading its output: once the transport's buffers are full the process waits on its writes (backpressure). */
+  pause(): void;
+  resume(): void;
 }
 
 export interface ShellOptions {
