@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import { ERROR_CODES } from '../shared/errors';
 import type { CaptureListener, CaptureRequest } from '../shared/capture';
-import type { ExecResult, LabSummary } from '../shared/lab';
+import type { ExecResult, LabRepair, LabSummary } from '../shared/lab';
 import type { PacketPath } from '../shared/path';
 import type { Snapshot } from '../shared/snapshot';
 import { DEFAULT_VXLAN_PORTS } from './capture/decode-packet';
@@ -13,7 +13,9 @@ import { DriverSet } from './driver-set';
 import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
 import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 import { defaultStateDir } from './registry/state-dir';
-import type { ExecOptions, HostDriver, ShellStream, SpawnOptions } from './drivers/host-driver';
+import type { ExecOptions, GcResult, HostDriver, ShellStream, SpawnOptions } from './drivers/host-driver';
+import { ownedByOther } from './drivers/lab-owner';
+import { LabLocks } from './registry/lab-locks';
 import { spawnOverExec } from './drivers/spawn-wrapper';
 import { streamCommand, type CommandIo } from './stream-command';
 import { collectingStream } from './util/collecting-stream';
@@ -49,6 +51,11 @@ export interface EngineOptions {
   localRoot?: string;
 }
 
+export interface DownOptions {
+  /** Remove it even if it is another user's. */
+  force?: boolean;
+}
+
 export interface PingResult extends PingSummary {
   ok: boolean;
   from: string;
@@ -60,15 +67,23 @@ export interface PingResult extends PingSummary {
 export interface Engine extends ExerciseApi {
   plan(source: LabSource): Promise<PlannedLab>;
   up(source: LabSource, opts?: UpOptions): Promise<UpResult>;
-  down(lab: string): Promise<string[]>;
+  /** Removes a lab; another user's lab only with `force` (else LAB_OWNED). Also a lab being built: its build then stops. */
+  down(lab: string, opts?: DownOptions): Promise<string[]>;
   /** `down` by lab file: for an ssh lab, removes it from the machines the file names even when this user's registry does not know it. */
-  downSource(source: LabSource): Promise<string[]>;
-  downAll(): Promise<Map<string, string[]>>;
+  downSource(source: LabSource, opts?: DownOptions): Promise<string[]>;
+  /** Every lab of this user (with `force`, everyone's). */
+  downAll(opts?: DownOptions): Promise<Map<string, string[]>>;
   /**
-   * Every running lab, whatever runs it. An engine that cannot be reached is
-   * passed to `onUnreachable` when labs were found elsewhere; with none found, it is thrown.
+   * Every lab, whatever runs it, with its status (building, running, degraded with its faults, failed).
+   * An engine that cannot be reached is passed to `onUnreachable` when labs were found elsewhere; with none
+   * found, it is thrown.
    */
   list(opts?: { onUnreachable?(e: unknown): void }): Promise<LabSummary[]>;
+  /**
+   * Brings a degraded lab back: stopped, paused, restarted or removed hosts (and a stopped underlay switch)
+   * are started again, plugged in and given their plan again; healthy hosts are not touched.
+   */
+  repair(lab: string, opts?: { signal?: AbortSignal }): Promise<LabRepair>;
   labSpec(lab: string): Promise<LabSpec>;
   inspect(lab: string): Promise<Snapshot>;
   /** Runs a command to its end and returns what it printed. With `opts.signal`, cancelling ends the command on its host too. */
@@ -89,7 +104,8 @@ export interface Engine extends ExerciseApi {
   /** A terminal on a target: a login shell, or `opts.argv` (e.g. a ping) in its place. */
   shell(lab: string, target: string, size: { cols: number; rows: number }, opts?: { argv?: string[] }): Promise<ShellStream>;
   watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
-  gc(): Promise<{ removed: string[]; kept: string[] }>;
+  /** Removes the remains of this user's builds that never finished (their builder is gone); complete labs are kept and returned. */
+  gc(): Promise<GcResult>;
   buildImage(opts: { method?: ImageMethod; onLine(line: string): void; signal?: AbortSignal }): Promise<string>;
   dispose(): Promise<void>;
 }
@@ -104,7 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.localRoot ? { localRoot: options.localRoot } : {}),
   });
   const watchers = new Map<string, LabWatcher>();
-  const building = new Set<string>();
+  const locks = new LabLocks(options.stateDir ?? defaultStateDir());
   const captures = new Set<CaptureSession>();
 
   const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
@@ -163,10 +179,10 @@ export function createEngine(options: EngineOptions): Engine {
       const parsed = await parseSource(source);
       const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
       if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
-      return upLab({ driverFor, building }, source, opts);
+      return upLab({ driverFor, locks }, source, opts);
     },
 
-    async down(lab) {
+    async down(lab, opts = {}) {
       watchers.get(lab)?.stop();
       watchers.delete(lab);
       let driver: HostDriver;
@@ -176,29 +192,45 @@ export function createEngine(options: EngineOptions): Engine {
         if (isPodnetError(e) && e.code === ERROR_CODES.LAB_NOT_FOUND) return [];
         throw e;
       }
-      return driver.destroy(lab);
+      // A build of it in progress here (another process, or this one) is told first: it stops and says why.
+      await locks.noteRemoval(lab);
+      return driver.destroy(lab, opts);
     },
 
-    async downSource(source) {
+    async downSource(source, opts = {}) {
       const parsed = await (await labUp()).parseSource(source);
-      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name);
+      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name, opts);
       watchers.get(parsed.spec.name)?.stop();
       watchers.delete(parsed.spec.name);
-      return drivers.ssh().destroySpec(parsed.spec);
+      await locks.noteRemoval(parsed.spec.name);
+      return drivers.ssh().destroySpec(parsed.spec, opts);
     },
 
-    async downAll() {
+    async downAll(opts = {}) {
       const out = new Map<string, string[]>();
-      for (const lab of await engine.list()) out.set(lab.name, await engine.down(lab.name));
+      for (const lab of await engine.list()) {
+        if (!opts.force && ownedByOther(lab.owner)) continue;
+        out.set(lab.name, await engine.down(lab.name, opts));
+      }
       return out;
     },
 
     async list(opts = {}) {
-      const { labs, unreachable } = await drivers.list();
+      const { labs, unreachable } = await drivers.list({ health: true });
       // Labs of the local and ssh drivers are listed without Docker; with none of those, say why Docker's are missing.
       if (labs.length === 0 && unreachable.length > 0) throw unreachable[unreachable.length - 1];
       for (const e of unreachable) opts.onUnreachable?.(e);
       return labs.map((l) => l.summary);
+    },
+
+    async repair(lab, opts = {}) {
+      const { driver } = await locate(lab);
+      const summary = (await driver.list({ health: true })).find((l) => l.name === lab);
+      if (!summary) throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running`, { hint: 'see `podnet ls`' });
+      const { repairLab } = await import('./lab-repair');
+      const result = await repairLab(driver, summary, { locks, ...(opts.signal ? { signal: opts.signal } : {}) });
+      watchers.get(lab)?.poke();
+      return result;
     },
 
     async labSpec(lab) {
@@ -242,9 +274,10 @@ export function createEngine(options: EngineOptions): Engine {
         if (dest.host === INTERNET_NODE) destination = spec?.internet ? '203.0.113.10' : '';
         else {
           const state = await observeHost(driver, lab, { name: dest.host, role: 'host' });
+          if (!state.reachable) throw new PodnetError(ERROR_CODES.HOST_DOWN, `cannot find ${formatTarget(dest)}'s address: ${state.error}`, { hint: `see what is wrong: podnet ls; bring it back: podnet repair ${lab}` });
           destination = (dest.pod ? state.pods.find((p) => p.name === dest.pod)?.ip : state.underlayIp) ?? '';
         }
-        if (!destination) throw new PodnetError(ERROR_CODES.TARGET, `${formatTarget(dest)} has no IPv4 address right now`, { hint: `look at it: podnet inspect ${lab}` });
+        if (!destination) throw new PodnetError(ERROR_CODES.TARGET, `${formatTarget(dest)} has no IPv4 address right now`, { hint: `look at it: podnet inspect ${lab}; podnet ls says whether the lab is degraded (then: podnet repair ${lab})` });
       }
       const count = opts.count ?? 3;
       const stdout = collectingStream((b) => opts.onOutput?.(b.toString('utf8')));
@@ -309,7 +342,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async gc() {
-      const { removed, kept } = await drivers.collectGarbage(building);
+      const { removed, kept } = await drivers.collectGarbage();
       return { removed, kept };
     },
 
@@ -346,7 +379,7 @@ function vxlanPortsOf(spec: LabSpec | null): number[] {
   return [...new Set([...DEFAULT_VXLAN_PORTS, ...(spec ? [spec.network.vxlan.port] : [])])];
 }
 
-export type { CommandIo, LabSource, PlannedLab, UpOptions, UpResult };
+export type { CommandIo, GcResult, LabSource, PlannedLab, UpOptions, UpResult };
 export type { CaptureSession };
 export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 export type { HostKeyInfo } from './drivers/ssh/host-key';

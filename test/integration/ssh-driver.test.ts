@@ -235,4 +235,27 @@ publish:
     expect(await engine.down('drv-ssh-vxlan')).toEqual([]);
     expect((await engine.list()).some((l) => l.name === 'drv-ssh-vxlan')).toBe(false);
   });
+
+  it('a lab another user built on the machines is theirs: `up` of the same name and `down` leave it alone, unless --force', async () => {
+    await engine.up({ text: vxlanLab(), file: 'vxlan.yaml' });
+    // As another user left it: the machines' manifests name them as its owner, and this user's registry does not know it.
+    for (const vm of [vm1, vm2]) await fleet.sh(vm, `sed -i 's/^  "owner": ".*",$/  "owner": "ana@elsewhere",/' /run/podnet/lab/manifest.json`);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'drv-ssh-mine-'));
+    copyFileSync(knownHosts(), join(elsewhere, 'known_hosts'));
+    const mine = createEngine({ resourcesDir: RESOURCES, stateDir: elsewhere });
+    try {
+      const up = await rejection(mine.up({ text: vxlanLab(), file: 'vxlan.yaml' }));
+      expect(up.message).toContain('vm1: it holds lab drv-ssh-vxlan of ana@elsewhere, not yours');
+      const down = await rejection(mine.downSource({ text: vxlanLab(), file: 'vxlan.yaml' }));
+      expect(down).toMatchObject({ code: 'E_LAB_OWNED', message: expect.stringMatching(/lab drv-ssh-vxlan belongs to ana@elsewhere, not to you/) });
+      // Untouched: still pinging.
+      await expectPing(engine, 'drv-ssh-vxlan', 'vm1/a', 'vm2/b', true);
+      expect(await mine.downSource({ text: vxlanLab(), file: 'vxlan.yaml' }, { force: true })).toContain('vm2: netns pn-b');
+    } finally {
+      await mine.dispose();
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+    for (const vm of [vm1, vm2]) expectAsBefore(vm);
+    expect(await engine.down('drv-ssh-vxlan')).toEqual([]);
+  });
 });
