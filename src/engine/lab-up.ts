@@ -114,7 +114,7 @@ function labExistsError(existing: LabSummary): PodnetError {
     return new PodnetError(ERROR_CODES.LAB_BUSY, `lab ${name} is being built${existing.owner ? ` by ${existing.owner}` : ''}`, { hint: 'wait until it is up (podnet ls), or cancel that build' });
   }
   const what = existing.status === 'failed' ? `the remains of an unfinished build of lab ${name} are there` : `a lab named "${name}" is already running`;
-  return new PodnetError(ERROR_CODES.LAB_EXISTS, what, { hint: existing.status === 'failed' ? 'remove them: podnet gc (or podnet down ' + name + ')' : `stop it first: podnet down ${name}` });
+  return new PodnetError(ERROR_CODES.LAB_EXISTS, what, { hint: existing.status === 'failed' ? `remove them: podnet gc (or podnet down ${name})` : `stop it first: podnet down ${name}` });
 }
 
 function checkUnderlayFree(parsed: ParsedLab, lab: LabText, taken: string[]): ParsedLab {

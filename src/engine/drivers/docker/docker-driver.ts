@@ -47,6 +47,7 @@ const IPV6_OFF = { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default
  * (nothing is mounted on them any more) and the ready mark are left-overs that would stop the plan.
  */
 const FORGET_OLD_NETWORK_STATE = `for f in /run/netns/*; do [ -e "$f" ] || continue; umount "$f" 2>/dev/null; rm -f "$f"; done; rm -f ${DOCKER_PLAN_CONTEXT.stateDir}/ready`;
+
 function isNotFound(e: unknown): boolean {
   return (e as { statusCode?: number })?.statusCode === 404;
 }
@@ -329,8 +330,14 @@ export class DockerDriver implements HostDriver {
   }
 
   async list(opts: { health?: boolean } = {}): Promise<LabSummary[]> {
-    const labs = await this.labs();
-    return Promise.all(labs.map(async (lab) => summarize(lab, opts.health ? await this.unplugged(lab) : [])));
+    return Promise.all((await this.labs()).map((lab) => this.summary(lab, opts.health ?? false)));
+  }
+
+  /** A lab's summary; `health`: a complete lab's switch is read too, for hosts that restarted unseen. */
+  private async summary(lab: LabObjects, health: boolean): Promise<LabSummary> {
+    const summary = summarize(lab);
+    const complete = summary.status === 'running' || summary.status === 'degraded';
+    return health && complete ? summarize(lab, await this.unplugged(lab)) : summary;
   }
 
   /** Every lab's containers and whether it was completely built. */
@@ -396,7 +403,7 @@ export class DockerDriver implements HostDriver {
       // Only this user's labs: another user's, even half built, is theirs to remove.
       if (ownedByOther(summary.owner)) continue;
       if (summary.status !== 'failed') {
-        kept.push(summary.status === 'running' ? summarize(lab, await this.unplugged(lab)) : summary);
+        kept.push(await this.summary(lab, true));
         continue;
       }
       this.channels.closeLab(lab.name);
