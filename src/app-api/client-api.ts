@@ -84,6 +84,7 @@ export function createClientApi(opts: ClientOptions): ClientApi {
       unwatch(name);
       return { removed: await engine.down(name) };
     },
+    'labs:repair': ({ name }) => engine.repair(name),
     async 'topology:watch'({ lab }) {
       // Watching again sends the latest snapshot again (a view that re-opens).
       unwatch(lab);

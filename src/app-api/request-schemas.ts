@@ -45,6 +45,7 @@ export const REQUEST_SCHEMAS: Schemas = {
   'labs:up': z.strictObject({ opId, source }),
   'labs:cancel': z.strictObject({ opId }),
   'labs:down': z.strictObject({ name }),
+  'labs:repair': z.strictObject({ name }),
   'topology:watch': z.strictObject({ lab: name }),
   'topology:unwatch': z.strictObject({ lab: name }),
   'terminal:open': z.strictObject({ lab: name, target, cols, rows, ping: z.ipv4().optional() }),

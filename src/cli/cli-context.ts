@@ -25,7 +25,11 @@ export async function withEngine<T>(run: (engine: Engine) => Promise<T>): Promis
   }
 }
 
-/** An AbortSignal fired by the first Ctrl-C (a second one exits at once). */
+/**
+ * An AbortSignal fired by the first Ctrl-C, a `kill` (SIGTERM) or the
+ * terminal closing (SIGHUP): the command then ends what it started on the
+ * hosts before it exits. A second Ctrl-C exits at once.
+ */
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();
   process.once('SIGINT', () => {
@@ -34,5 +38,6 @@ export function interruptSignal(): AbortSignal {
     process.once('SIGINT', () => process.exit(130));
   });
   process.once('SIGTERM', () => controller.abort());
+  process.once('SIGHUP', () => controller.abort());
   return controller.signal;
 }

@@ -2,6 +2,7 @@
 // so that `podnet --help` starts in a fraction of a second.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, reportError } from './cli-errors';
+import { EPIPE_EXIT_CODE, watchStdout } from './output';
 
 declare const PODNET_VERSION: string | undefined;
 const version = typeof PODNET_VERSION === 'string' ? PODNET_VERSION : 'dev';
@@ -23,6 +24,7 @@ program
   .option('--dry-run', 'print the plan: every host\'s commands; create nothing')
   .option('--script', 'with --dry-run: print the exact batched script each host runs')
   .option('--json', 'print the result as JSON')
+  .option('--force', 'ssh driver: replace a lab of the same name that another user left on the machines')
   .action(async (file: string, flags) => {
     const { upCommand, labSourceText } = await import('./commands/up');
     sourceForDiagnostics = await labSourceText(file);
@@ -33,14 +35,22 @@ program
   .command('down')
   .description('remove everything of a lab (idempotent)')
   .argument('[lab]', 'the lab name, or its lab file (an ssh lab is then removed from the machines it names)')
-  .option('--all', 'remove every running lab')
+  .option('--all', 'remove every lab of yours')
+  .option('--force', 'also a lab another user built (user@machine); with --all, everyone\'s')
   .action(async (lab: string | undefined, flags) => (await import('./commands/down')).downCommand(lab, flags));
 
 program
   .command('ls')
-  .description('running labs: hosts, pods, backend')
+  .description('labs and their status (building, running, degraded and what is broken, failed): hosts, pods, backend')
   .option('--json', 'print as JSON')
   .action(async (flags) => (await import('./commands/ls')).lsCommand(flags));
+
+program
+  .command('repair')
+  .description('bring a degraded lab back: stopped, paused, restarted or removed hosts are started again, plugged into the underlay and given their plan again (healthy hosts are not touched)')
+  .argument('<lab>', 'the lab name')
+  .option('--json', 'print what was repaired as JSON')
+  .action(async (lab: string, flags) => (await import('./commands/repair')).repairCommand(lab, flags));
 
 program
   .command('inspect')
@@ -133,7 +143,7 @@ program
 
 program
   .command('gc')
-  .description('remove what killed or crashed runs left behind (found by label)')
+  .description('remove the remains of your builds that never finished (their builder is gone); complete labs, degraded ones too, are kept')
   .action(async () => (await import('./commands/gc')).gcCommand());
 
 program
@@ -159,20 +169,27 @@ program.hook('preAction', (_program, command) => {
 });
 
 async function main(): Promise<void> {
+  watchStdout();
+  let code: number;
   try {
     await program.parseAsync(process.argv);
-    process.exitCode = 0;
+    code = 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+      code = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
     } else if (e instanceof ExitCode) {
-      process.exitCode = e.code;
+      code = e.code;
     } else {
-      process.exitCode = await reportError(e, sourceForDiagnostics);
+      code = await reportError(e, sourceForDiagnostics);
     }
   }
-  // Open Docker sockets must not keep a finished command alive.
-  setImmediate(() => process.exit(process.exitCode ?? 0));
+  // No process.exit: the process ends once stdout and stderr are flushed to their readers (a pipe gets everything).
+  // Every command closes what it opened (the engine's sockets, channels and timers), so nothing else holds it.
+  if (process.exitCode !== EPIPE_EXIT_CODE) process.exitCode = code;
+  if (process.env.PODNET_DEBUG) {
+    const report = () => process.stderr.write(`podnet: still running 2 s after the command finished, held by: ${process.getActiveResourcesInfo().join(', ')}\n`);
+    setTimeout(report, 2000).unref();
+  }
 }
 
 void main();

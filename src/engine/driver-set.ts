@@ -3,13 +3,14 @@
 // Docker engines through the user's lab registry, the rest on the local
 // Docker engine (when there is one — the local and ssh drivers work without).
 import type Docker from 'dockerode';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { ERROR_CODES } from '../shared/errors';
 import type { LabSummary } from '../shared/lab';
 import { DockerDriver } from './drivers/docker/docker-driver';
 import { dockerHasLab, localDockerSocket } from './drivers/docker/docker-lab-probe';
 import type { ImageMethod } from './drivers/docker/node-image';
-import type { HostDriver } from './drivers/host-driver';
+import type { GcResult, HostDriver } from './drivers/host-driver';
 import { LocalDriver } from './drivers/local/local-driver';
 import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 import { KnownHosts } from './drivers/ssh/known-hosts';
@@ -43,6 +44,11 @@ export class DriverSet {
   readonly knownHosts: KnownHosts;
   private readonly dockers = new Map<string, DockerDriver>();
   private readonly engineConnections: SshConnection[] = [];
+  /**
+   * The connections of the Docker clients this set made. Destroyed on dispose: Docker does not always end
+   * a connection itself (an exec started while its container is being removed stays open for good).
+   */
+  private readonly agents: Agent[] = [];
   private localDriver: LocalDriver | null = null;
   private sshDriver: SshDriver | null = null;
 
@@ -57,7 +63,7 @@ export class DriverSet {
     let d = this.dockers.get(key);
     if (!d) {
       d = new DockerDriver({
-        docker: engine ? this.remoteDocker(engine) : (this.o.docker ?? new (dockerode())()),
+        docker: engine ? this.remoteDocker(engine) : (this.o.docker ?? new (dockerode())(this.withAgent({}))),
         resourcesDir: this.o.resourcesDir,
         ...(this.o.imageMethod ? { imageMethod: this.o.imageMethod } : {}),
         ...(engine ? { engineLabel: engine, registry: this.registry } : {}),
@@ -81,14 +87,14 @@ export class DriverSet {
     return this.docker(spec.engine);
   }
 
-  /** Every lab, wherever it runs. Engines that cannot be reached are reported, not thrown. */
-  async list(): Promise<{ labs: LocatedLab[]; unreachable: unknown[] }> {
+  /** Every lab, wherever it runs (`health`: see HostDriver.list). Engines that cannot be reached are reported, not thrown. */
+  async list(opts: { health?: boolean } = {}): Promise<{ labs: LocatedLab[]; unreachable: unknown[] }> {
     const unreachable: unknown[] = [];
     const found: LocatedLab[] = [];
     const add = async (driver: HostDriver, check: boolean) => {
       try {
         if (check) await driver.preflight();
-        for (const summary of await driver.list()) if (!found.some((f) => f.summary.name === summary.name)) found.push({ driver, summary });
+        for (const summary of await driver.list(opts)) if (!found.some((f) => f.summary.name === summary.name)) found.push({ driver, summary });
       } catch (e) {
         unreachable.push(e);
       }
@@ -142,8 +148,8 @@ export class DriverSet {
 
 
   /** Garbage collection in every place labs can be. */
-  async collectGarbage(busy: ReadonlySet<string>): Promise<{ removed: string[]; kept: string[]; unreachable: unknown[] }> {
-    const out = { removed: [] as string[], kept: [] as string[], unreachable: [] as unknown[] };
+  async collectGarbage(): Promise<GcResult & { unreachable: unknown[] }> {
+    const out = { removed: [] as string[], kept: [] as LabSummary[], unreachable: [] as unknown[] };
     const drivers: { driver: HostDriver; check: boolean }[] = [];
     if (process.platform === 'linux' && process.getuid?.() === 0) drivers.push({ driver: this.local(), check: false });
     drivers.push({ driver: this.ssh(), check: false });
@@ -152,7 +158,7 @@ export class DriverSet {
     for (const { driver, check } of drivers) {
       try {
         if (check) await driver.preflight();
-        const r = await driver.collectGarbage(busy);
+        const r = await driver.collectGarbage();
         out.removed.push(...r.removed);
         out.kept.push(...r.kept);
       } catch (e) {
@@ -165,6 +171,14 @@ export class DriverSet {
   async dispose(): Promise<void> {
     for (const d of [...this.dockers.values(), this.localDriver, this.sshDriver]) await d?.dispose();
     for (const c of this.engineConnections) c.close();
+    for (const a of this.agents) a.destroy();
+  }
+
+  /** Client options with a connection pool of this set's own (docker-modem takes `agent`; its types do not list it). */
+  private withAgent(options: Docker.DockerOptions): Docker.DockerOptions {
+    const agent = new Agent({ keepAlive: true });
+    this.agents.push(agent);
+    return { ...options, agent } as Docker.DockerOptions;
   }
 
   private async registeredEngines(): Promise<string[]> {
@@ -173,10 +187,10 @@ export class DriverSet {
 
   private remoteDocker(engine: string): Docker {
     const Docker = dockerode();
-    if (engine.startsWith('unix://')) return new Docker({ socketPath: engine.slice('unix://'.length) });
+    if (engine.startsWith('unix://')) return new Docker(this.withAgent({ socketPath: engine.slice('unix://'.length) }));
     if (engine.startsWith('tcp://')) {
       const u = new URL(engine);
-      return new Docker({ protocol: 'http', host: u.hostname, port: Number(u.port || 2375) });
+      return new Docker(this.withAgent({ protocol: 'http', host: u.hostname, port: Number(u.port || 2375) }));
     }
     const who = parseSshEngine(engine);
     const conn = new SshConnection({ host: `engine ${engine}`, ...who, identityFile: null, iface: null }, { known: this.knownHosts, policy: this.o.hostKeys });

@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import { ERROR_CODES } from '../shared/errors';
 import type { CaptureListener, CaptureRequest } from '../shared/capture';
-import type { ExecResult, LabSummary } from '../shared/lab';
+import type { ExecResult, LabRepair, LabSummary } from '../shared/lab';
 import type { PacketPath } from '../shared/path';
 import type { Snapshot } from '../shared/snapshot';
 import { DEFAULT_VXLAN_PORTS } from './capture/decode-packet';
@@ -13,8 +13,12 @@ import { DriverSet } from './driver-set';
 import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
 import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 import { defaultStateDir } from './registry/state-dir';
-import type { ExecOptions, HostDriver, ShellStream } from './drivers/host-driver';
+import type { ExecOptions, GcResult, HostDriver, ShellStream, SpawnOptions } from './drivers/host-driver';
+import { ownedByOther } from './drivers/lab-owner';
+import { LabLocks } from './registry/lab-locks';
 import { spawnOverExec } from './drivers/spawn-wrapper';
+import { streamCommand, type CommandIo } from './stream-command';
+import { collectingStream } from './util/collecting-stream';
 import { PodnetError, isPodnetError } from './errors';
 import type { ExerciseApi } from './exercises/exercise-service';
 import { lazyExerciseApi } from './exercises/lazy-exercise-api';
@@ -47,6 +51,11 @@ export interface EngineOptions {
   localRoot?: string;
 }
 
+export interface DownOptions {
+  /** Remove it even if it is another user's. */
+  force?: boolean;
+}
+
 export interface PingResult extends PingSummary {
   ok: boolean;
   from: string;
@@ -58,18 +67,32 @@ export interface PingResult extends PingSummary {
 export interface Engine extends ExerciseApi {
   plan(source: LabSource): Promise<PlannedLab>;
   up(source: LabSource, opts?: UpOptions): Promise<UpResult>;
-  down(lab: string): Promise<string[]>;
+  /** Removes a lab; another user's lab only with `force` (else LAB_OWNED). Also a lab being built: its build then stops. */
+  down(lab: string, opts?: DownOptions): Promise<string[]>;
   /** `down` by lab file: for an ssh lab, removes it from the machines the file names even when this user's registry does not know it. */
-  downSource(source: LabSource): Promise<string[]>;
-  downAll(): Promise<Map<string, string[]>>;
+  downSource(source: LabSource, opts?: DownOptions): Promise<string[]>;
+  /** Every lab of this user (with `force`, everyone's). */
+  downAll(opts?: DownOptions): Promise<Map<string, string[]>>;
   /**
-   * Every running lab, whatever runs it. An engine that cannot be reached is
-   * passed to `onUnreachable` when labs were found elsewhere; with none found, it is thrown.
+   * Every lab, whatever runs it, with its status (building, running, degraded with its faults, failed).
+   * An engine that cannot be reached is passed to `onUnreachable` when labs were found elsewhere; with none
+   * found, it is thrown.
    */
   list(opts?: { onUnreachable?(e: unknown): void }): Promise<LabSummary[]>;
+  /**
+   * Brings a degraded lab back: stopped, paused, restarted or removed hosts (and a stopped underlay switch)
+   * are started again, plugged in and given their plan again; healthy hosts are not touched.
+   */
+  repair(lab: string, opts?: { signal?: AbortSignal }): Promise<LabRepair>;
   labSpec(lab: string): Promise<LabSpec>;
   inspect(lab: string): Promise<Snapshot>;
+  /** Runs a command to its end and returns what it printed. With `opts.signal`, cancelling ends the command on its host too. */
   exec(lab: string, target: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs a command with its output streamed to `io.stdout`/`io.stderr`, nothing kept; a slow reader slows the
+   * command down. Resolves with its exit code; `io.signal` (or a failing output, e.g. a closed pipe) ends it on its host too.
+   */
+  run(lab: string, target: string, argv: string[], io: CommandIo): Promise<number>;
   ping(lab: string, from: string, to: string, opts?: { count?: number; pattern?: string; onOutput?(chunk: string): void; signal?: AbortSignal }): Promise<PingResult>;
   /**
    * Starts tcpdump on an interface of a host or pod; resolves once it listens.
@@ -81,7 +104,8 @@ export interface Engine extends ExerciseApi {
   /** A terminal on a target: a login shell, or `opts.argv` (e.g. a ping) in its place. */
   shell(lab: string, target: string, size: { cols: number; rows: number }, opts?: { argv?: string[] }): Promise<ShellStream>;
   watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
-  gc(): Promise<{ removed: string[]; kept: string[] }>;
+  /** Removes the remains of this user's builds that never finished (their builder is gone); complete labs are kept and returned. */
+  gc(): Promise<GcResult>;
   buildImage(opts: { method?: ImageMethod; onLine(line: string): void; signal?: AbortSignal }): Promise<string>;
   dispose(): Promise<void>;
 }
@@ -96,7 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.localRoot ? { localRoot: options.localRoot } : {}),
   });
   const watchers = new Map<string, LabWatcher>();
-  const building = new Set<string>();
+  const locks = new LabLocks(options.stateDir ?? defaultStateDir());
   const captures = new Set<CaptureSession>();
 
   const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
@@ -117,6 +141,20 @@ export function createEngine(options: EngineOptions): Engine {
   const inTarget = (driver: HostDriver, target: Target, argv: string[]) =>
     target.pod ? ['ip', 'netns', 'exec', driver.planContext.podNetns(target.host, target.pod), ...argv] : argv;
 
+  /** Starts an argv in a target as a process that streams, pauses and can be signalled. */
+  const spawnIn = (driver: HostDriver, lab: string, target: Target, argv: string[], o: SpawnOptions) => {
+    const here = inTarget(driver, target, argv);
+    return driver.spawn ? driver.spawn(lab, target.host, here, o) : Promise.resolve(spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o));
+  };
+
+  /** exec whose cancelling ends the command on its host (a plain exec would only stop waiting for it). */
+  const execCancellable = async (driver: HostDriver, lab: string, target: Target, argv: string[], opts: ExecOptions & { signal: AbortSignal }): Promise<ExecResult> => {
+    const stdout = collectingStream(opts.onStdout);
+    const stderr = collectingStream(opts.onStderr);
+    const code = await streamCommand((o) => spawnIn(driver, lab, target, argv, o), { stdout, stderr, signal: opts.signal, ...(opts.stdin !== undefined ? { stdin: Buffer.from(opts.stdin) } : {}) });
+    return { code, stdout: stdout.text(), stderr: stderr.text() };
+  };
+
   const captureOn = async (driver: HostDriver, lab: string, target: Target, spec: LabSpec | null, request: CaptureRequest, listener?: CaptureListener) => {
     const session = await startCaptureSession({
       lab,
@@ -126,10 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
       count: request.count ?? null,
       ...(listener ? { listener } : {}),
       vxlanPorts: vxlanPortsOf(spec),
-      spawn: async (argv, o) => {
-        const here = inTarget(driver, target, argv);
-        return driver.spawn ? driver.spawn(lab, target.host, here, o) : spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o);
-      },
+      spawn: (argv, o) => spawnIn(driver, lab, target, argv, o),
     });
     captures.add(session);
     void session.done.finally(() => captures.delete(session));
@@ -144,10 +179,10 @@ export function createEngine(options: EngineOptions): Engine {
       const parsed = await parseSource(source);
       const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
       if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
-      return upLab({ driverFor, building }, source, opts);
+      return upLab({ driverFor, locks }, source, opts);
     },
 
-    async down(lab) {
+    async down(lab, opts = {}) {
       watchers.get(lab)?.stop();
       watchers.delete(lab);
       let driver: HostDriver;
@@ -157,29 +192,45 @@ export function createEngine(options: EngineOptions): Engine {
         if (isPodnetError(e) && e.code === ERROR_CODES.LAB_NOT_FOUND) return [];
         throw e;
       }
-      return driver.destroy(lab);
+      // A build of it in progress here (another process, or this one) is told first: it stops and says why.
+      await locks.noteRemoval(lab);
+      return driver.destroy(lab, opts);
     },
 
-    async downSource(source) {
+    async downSource(source, opts = {}) {
       const parsed = await (await labUp()).parseSource(source);
-      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name);
+      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name, opts);
       watchers.get(parsed.spec.name)?.stop();
       watchers.delete(parsed.spec.name);
-      return drivers.ssh().destroySpec(parsed.spec);
+      await locks.noteRemoval(parsed.spec.name);
+      return drivers.ssh().destroySpec(parsed.spec, opts);
     },
 
-    async downAll() {
+    async downAll(opts = {}) {
       const out = new Map<string, string[]>();
-      for (const lab of await engine.list()) out.set(lab.name, await engine.down(lab.name));
+      for (const lab of await engine.list()) {
+        if (!opts.force && ownedByOther(lab.owner)) continue;
+        out.set(lab.name, await engine.down(lab.name, opts));
+      }
       return out;
     },
 
     async list(opts = {}) {
-      const { labs, unreachable } = await drivers.list();
+      const { labs, unreachable } = await drivers.list({ health: true });
       // Labs of the local and ssh drivers are listed without Docker; with none of those, say why Docker's are missing.
       if (labs.length === 0 && unreachable.length > 0) throw unreachable[unreachable.length - 1];
       for (const e of unreachable) opts.onUnreachable?.(e);
       return labs.map((l) => l.summary);
+    },
+
+    async repair(lab, opts = {}) {
+      const { driver } = await locate(lab);
+      const summary = (await driver.list({ health: true })).find((l) => l.name === lab);
+      if (!summary) throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running`, { hint: 'see `podnet ls`' });
+      const { repairLab } = await import('./lab-repair');
+      const result = await repairLab(driver, summary, { locks, ...(opts.signal ? { signal: opts.signal } : {}) });
+      watchers.get(lab)?.poke();
+      return result;
     },
 
     async labSpec(lab) {
@@ -197,9 +248,20 @@ export function createEngine(options: EngineOptions): Engine {
     async exec(lab, targetText, argv, opts) {
       if (argv.length === 0) throw new PodnetError(ERROR_CODES.USAGE, 'no command given', { hint: 'podnet exec <lab> <host>[/<pod>] -- <command…>' });
       const { driver, target } = await resolveTarget(lab, targetText);
-      const result = await driver.exec(lab, target.host, inTarget(driver, target, argv), opts);
+      const signal = opts?.signal;
+      const result = signal ? await execCancellable(driver, lab, target, argv, { ...opts, signal }) : await driver.exec(lab, target.host, inTarget(driver, target, argv), opts);
       watchers.get(lab)?.poke();
       return result;
+    },
+
+    async run(lab, targetText, argv, io) {
+      if (argv.length === 0) throw new PodnetError(ERROR_CODES.USAGE, 'no command given', { hint: 'podnet exec <lab> <host>[/<pod>] -- <command…>' });
+      const { driver, target } = await resolveTarget(lab, targetText);
+      try {
+        return await streamCommand((o) => spawnIn(driver, lab, target, argv, o), io);
+      } finally {
+        watchers.get(lab)?.poke();
+      }
     },
 
     async ping(lab, fromText, to, opts = {}) {
@@ -212,22 +274,19 @@ export function createEngine(options: EngineOptions): Engine {
         if (dest.host === INTERNET_NODE) destination = spec?.internet ? '203.0.113.10' : '';
         else {
           const state = await observeHost(driver, lab, { name: dest.host, role: 'host' });
+          if (!state.reachable) throw new PodnetError(ERROR_CODES.HOST_DOWN, `cannot find ${formatTarget(dest)}'s address: ${state.error}`, { hint: `see what is wrong: podnet ls; bring it back: podnet repair ${lab}` });
           destination = (dest.pod ? state.pods.find((p) => p.name === dest.pod)?.ip : state.underlayIp) ?? '';
         }
-        if (!destination) throw new PodnetError(ERROR_CODES.TARGET, `${formatTarget(dest)} has no IPv4 address right now`, { hint: `look at it: podnet inspect ${lab}` });
+        if (!destination) throw new PodnetError(ERROR_CODES.TARGET, `${formatTarget(dest)} has no IPv4 address right now`, { hint: `look at it: podnet inspect ${lab}; podnet ls says whether the lab is degraded (then: podnet repair ${lab})` });
       }
       const count = opts.count ?? 3;
-      let output = '';
-      const result = await driver.exec(lab, from.host, inTarget(driver, from, pingArgv(destination, count, opts.pattern)), {
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        onStdout: (b) => {
-          output += b.toString('utf8');
-          opts.onOutput?.(b.toString('utf8'));
-        },
-        onStderr: (b) => opts.onOutput?.(b.toString('utf8')),
-      });
+      const stdout = collectingStream((b) => opts.onOutput?.(b.toString('utf8')));
+      const stderr = collectingStream((b) => opts.onOutput?.(b.toString('utf8')));
+      const argv = pingArgv(destination, count, opts.pattern);
+      const code = await streamCommand((o) => spawnIn(driver, lab, from, argv, o), { stdout, stderr, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const output = stdout.text();
       const summary = parsePingSummary(output) ?? { transmitted: count, received: 0, lossPercent: 100 };
-      return { ...summary, ok: result.code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + result.stderr };
+      return { ...summary, ok: code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + stderr.text() };
     },
 
     async startCapture(lab, request, listener) {
@@ -283,7 +342,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async gc() {
-      const { removed, kept } = await drivers.collectGarbage(building);
+      const { removed, kept } = await drivers.collectGarbage();
       return { removed, kept };
     },
 
@@ -320,7 +379,7 @@ function vxlanPortsOf(spec: LabSpec | null): number[] {
   return [...new Set([...DEFAULT_VXLAN_PORTS, ...(spec ? [spec.network.vxlan.port] : [])])];
 }
 
-export type { LabSource, PlannedLab, UpOptions, UpResult };
+export type { CommandIo, GcResult, LabSource, PlannedLab, UpOptions, UpResult };
 export type { CaptureSession };
 export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 export type { HostKeyInfo } from './drivers/ssh/host-key';

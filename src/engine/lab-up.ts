@@ -1,9 +1,10 @@
 // `up`: lab file → running lab, or an error and nothing left behind.
-import type { UpProgress } from '../shared/lab';
+import { randomBytes } from 'node:crypto';
+import type { LabSummary, UpProgress } from '../shared/lab';
 import type { HostState, Snapshot } from '../shared/snapshot';
 import { ERROR_CODES } from '../shared/errors';
-import type { HostDriver } from './drivers/host-driver';
-import { PodnetError, throwIfAborted } from './errors';
+import type { BuildRun, HostDriver } from './drivers/host-driver';
+import { PodnetError, isPodnetError, throwIfAborted } from './errors';
 import { overlaps } from './ipam/cidr';
 import type { LabSource } from './lab-source';
 import { readLabSource, type LabText } from './lab-source';
@@ -16,12 +17,16 @@ import { readinessProblems } from './ready-check';
 import { labSpecError, parseLab, reallocateLab, type ParsedLab } from './spec/parse-lab';
 import type { DiscoveredUnderlay } from './ipam/allocate';
 import { UpProgressTracker } from './up-progress';
+import type { BuildLock, LabLocks } from './registry/lab-locks';
+import { currentOwner } from './util/process-identity';
 
 export interface UpOptions {
   onProgress?(p: UpProgress): void;
   /** Lines of slow work (image build). */
   onLog?(line: string): void;
   signal?: AbortSignal;
+  /** SSH machines: replace a lab of the same name another user left there. */
+  force?: boolean;
 }
 
 export interface UpResult {
@@ -41,7 +46,7 @@ export interface PlannedLab {
 
 export interface UpDeps {
   driverFor(parsed: ParsedLab): HostDriver;
-  building: Set<string>;
+  locks: LabLocks;
 }
 
 /** The plan for where the lab runs: the driver's names, and the underlay found on real machines. */
@@ -76,20 +81,40 @@ export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {
   let parsed = parseLab(lab.text, lab.file, { ...(lab.driver ? { driver: lab.driver } : {}) });
   const driver = deps.driverFor(parsed);
   const name = parsed.spec.name;
-  await driver.preflight();
-  if ((await driver.list()).some((l) => l.name === name)) {
-    throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${name}" is already running`, { hint: `stop it first: podnet down ${name}` });
-  }
-  if (deps.building.has(name)) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${name}" is being built`, { hint: 'wait for it, or cancel it' });
-  deps.building.add(name);
+  // Refused at once while another process (or window) builds it: nothing of the lab is touched.
+  const lock = await deps.locks.holdBuild(parsed.spec);
   try {
-    parsed = checkUnderlayFree(parsed, lab, await driver.takenSubnets());
-    const started = performance.now();
-    const discovered = driver.prepareHosts ? await driver.prepareHosts(parsed.spec, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onLog ? { onLog: opts.onLog } : {}) }) : undefined;
-    return await build(driver, planParsed(parsed, driver, discovered), path, opts, started);
+    await driver.preflight();
+    const existing = (await driver.list()).find((l) => l.name === name);
+    if (existing) throw labExistsError(existing);
+    const claim =
+      parsed.spec.driver === 'ssh'
+        ? null
+        : await deps.locks.claimUnderlay(parsed.spec, async (claimed) => {
+            parsed = checkUnderlayFree(parsed, lab, [...(await driver.takenSubnets()), ...claimed]);
+            return parsed.allocation.underlay.subnet;
+          });
+    try {
+      const started = performance.now();
+      const discovered = driver.prepareHosts
+        ? await driver.prepareHosts(parsed.spec, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onLog ? { onLog: opts.onLog } : {}), ...(opts.force ? { force: true } : {}) })
+        : undefined;
+      return await build(driver, planParsed(parsed, driver, discovered), path, opts, started, lock);
+    } finally {
+      await claim?.release();
+    }
   } finally {
-    deps.building.delete(name);
+    await lock.release();
   }
+}
+
+function labExistsError(existing: LabSummary): PodnetError {
+  const name = existing.name;
+  if (existing.status === 'building') {
+    return new PodnetError(ERROR_CODES.LAB_BUSY, `lab ${name} is being built${existing.owner ? ` by ${existing.owner}` : ''}`, { hint: 'wait until it is up (podnet ls), or cancel that build' });
+  }
+  const what = existing.status === 'failed' ? `the remains of an unfinished build of lab ${name} are there` : `a lab named "${name}" is already running`;
+  return new PodnetError(ERROR_CODES.LAB_EXISTS, what, { hint: existing.status === 'failed' ? `remove them: podnet gc (or podnet down ${name})` : `stop it first: podnet down ${name}` });
 }
 
 function checkUnderlayFree(parsed: ParsedLab, lab: LabText, taken: string[]): ParsedLab {
@@ -103,7 +128,7 @@ function checkUnderlayFree(parsed: ParsedLab, lab: LabText, taken: string[]): Pa
   return parseLab(lab.text, lab.file, { takenSubnets: taken, ...(lab.driver ? { driver: lab.driver } : {}) });
 }
 
-async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions, started: number): Promise<UpResult> {
+async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions, started: number, lock: BuildLock): Promise<UpResult> {
   const { spec, allocation } = planned.parsed;
   const tracker = new UpProgressTracker(planned.plan, (p) => opts.onProgress?.(p), started);
   tracker.start('image');
@@ -116,8 +141,10 @@ async function build(driver: HostDriver, planned: PlannedLab, path: string | nul
   const scripts = new Map(
     planned.plan.hosts.map((h) => [h.host, renderHostScript(h, observeScript(driver.observeScope(spec.name, h.host)))] as const),
   );
+  const run: BuildRun = { id: randomBytes(6).toString('hex'), owner: currentOwner() };
   try {
     const { tails } = await driver.create({
+      run,
       spec,
       allocation,
       plan: planned.plan,
@@ -130,6 +157,8 @@ async function build(driver: HostDriver, planned: PlannedLab, path: string | nul
     for (const [host, tail] of tails) observed.set(host, parseObservation(tail, { name: host, role: roles.get(host)! }, driver.observeScope(spec.name, host)));
     const problems = readinessProblems(allocation, observed);
     if (problems.length > 0) throw new PodnetError(ERROR_CODES.APPLY, `the lab did not come up as planned:\n${problems.join('\n')}`);
+    // `down` may have run while the hosts were being configured: say so rather than "ready".
+    if ((await lock.removedMeanwhile()) || !(await driver.holds(spec.name, run.id))) throw removedWhileBuilding(spec.name);
     tracker.done('ready', `${allocation.hosts.length} hosts, ${allocation.hosts.reduce((n, h) => n + h.pods.length, 0)} pods`);
     const states = [...observed.values()];
     return {
@@ -144,8 +173,17 @@ async function build(driver: HostDriver, planned: PlannedLab, path: string | nul
       },
     };
   } catch (e) {
-    // Nothing half-built: remove whatever was created, then report the failure.
-    await driver.destroy(spec.name).catch(() => undefined);
+    // Nothing half-built: remove what this build created (and nothing another build or user made), then report.
+    const { intact } = await driver.discard(spec.name, run.id).catch(() => ({ intact: true }));
+    if (isPodnetError(e) && e.code === ERROR_CODES.CANCELLED) throw e;
+    if (!intact || (await lock.removedMeanwhile())) throw removedWhileBuilding(spec.name, e);
     throw e;
   }
+}
+
+function removedWhileBuilding(lab: string, cause?: unknown): PodnetError {
+  return new PodnetError(ERROR_CODES.APPLY, `lab ${lab} was removed while it was being built (podnet down, or its containers were removed)`, {
+    hint: `nothing of it is left; build it again: podnet up <lab.yaml>`,
+    ...(cause !== undefined ? { cause } : {}),
+  });
 }

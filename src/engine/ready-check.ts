@@ -3,10 +3,12 @@
 import type { HostState } from '../shared/snapshot';
 import type { Allocation } from './ipam/allocation';
 
-export function readinessProblems(allocation: Allocation, observed: ReadonlyMap<string, HostState>): string[] {
+/** `only`: check these hosts (set up again by a repair); their peers are still checked against. */
+export function readinessProblems(allocation: Allocation, observed: ReadonlyMap<string, HostState>, only?: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   const flannel = allocation.flannel;
   for (const h of allocation.hosts) {
+    if (only && !only.has(h.name)) continue;
     const state = observed.get(h.name);
     if (!state) {
       problems.push(`${h.name}: no state was read back`);
@@ -30,7 +32,7 @@ export function readinessProblems(allocation: Allocation, observed: ReadonlyMap<
       for (const p of peers) if (!state.routes.some((r) => r.dst === p.lease)) problems.push(`${h.name}: no route to ${p.name}'s lease ${p.lease}`);
     }
   }
-  if (allocation.internet) {
+  if (allocation.internet && (!only || only.has('internet'))) {
     const inet = observed.get('internet');
     if (!inet?.interfaces.some((i) => i.addresses.some((a) => a.address === allocation.internet!.address))) problems.push(`internet: ${allocation.internet.address} is not configured`);
   }

@@ -7,6 +7,12 @@ export const ERROR_CODES = {
   USAGE: 'E_USAGE',
   /** A lab of that name is already running. */
   LAB_EXISTS: 'E_LAB_EXISTS',
+  /** A lab of that name is being built (by another process or window). */
+  LAB_BUSY: 'E_LAB_BUSY',
+  /** The lab belongs to another user (`user@machine`); refused without --force. */
+  LAB_OWNED: 'E_LAB_OWNED',
+  /** A host of the lab is stopped, paused or gone (the lab is degraded): `podnet repair` brings it back. */
+  HOST_DOWN: 'E_HOST_DOWN',
   /** No lab of that name is running. */
   LAB_NOT_FOUND: 'E_LAB_NOT_FOUND',
   /** A host or pod named in a target does not exist. */
@@ -27,11 +33,13 @@ export const ERROR_CODES = {
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
-/** Codes that mean "the input was wrong" (CLI exit code 2). */
+/**
+ * Codes that mean "the input was wrong" (CLI exit code 2). A lab that
+ * exists already or is being built is not: the same input works once it is gone.
+ */
 export const INPUT_ERROR_CODES: readonly ErrorCode[] = [
   ERROR_CODES.SPEC,
   ERROR_CODES.USAGE,
-  ERROR_CODES.LAB_EXISTS,
   ERROR_CODES.LAB_NOT_FOUND,
   ERROR_CODES.TARGET,
 ];

@@ -3,7 +3,7 @@
 // map; the preload (or the WebSocket client) exposes it as `window.podnet`.
 import type { CapturedPacket, CaptureRequest, CaptureSummary } from './capture';
 import type { Exercise, ExerciseSummary, StepCheck } from './exercise';
-import type { BuiltinLab, LabSummary, UpProgress } from './lab';
+import type { BuiltinLab, LabRepair, LabSummary, UpProgress } from './lab';
 import type { SerializedError } from './errors';
 import type { PacketPath } from './path';
 import type { Snapshot } from './snapshot';
@@ -76,6 +76,8 @@ export interface InvokeMap {
   'labs:up': { request: { opId: string; source: LaunchSource }; response: LaunchResult };
   'labs:cancel': { request: { opId: string }; response: void };
   'labs:down': { request: { name: string }; response: { removed: string[] } };
+  /** Brings a degraded lab back (hosts stopped, paused, restarted or removed; a stopped underlay switch). */
+  'labs:repair': { request: { name: string }; response: LabRepair };
   /** Starts pushing `topology:snapshot` for the lab (the latest at once). */
   'topology:watch': { request: { lab: string }; response: void };
   'topology:unwatch': { request: { lab: string }; response: void };
@@ -157,6 +159,7 @@ const INVOKE_CHANNEL_SET: { [C in InvokeChannel]: true } = {
   'labs:up': true,
   'labs:cancel': true,
   'labs:down': true,
+  'labs:repair': true,
   'topology:watch': true,
   'topology:unwatch': true,
   'terminal:open': true,

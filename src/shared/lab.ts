@@ -24,16 +24,47 @@ export interface LabHostSummary {
   running: boolean;
 }
 
+/**
+ * A lab's one status: `building` (its builder is at work), `running`,
+ * `degraded` (complete, but a part of it is broken: see `faults`), or
+ * `failed` (its build ended before the lab was up — a crash, a double
+ * Ctrl-C: `podnet gc` removes such remains).
+ */
+export type LabStatus = 'building' | 'running' | 'degraded' | 'failed';
+
+/** What is broken in a lab, and where. */
+export interface LabFault {
+  /** The host, `underlay` (the switch), or `build`. */
+  part: string;
+  problem: 'stopped' | 'paused' | 'restarted' | 'missing' | 'unfinished';
+  /** In words: `host2 stopped`, `host2 restarted (no eth0)`. */
+  message: string;
+}
+
 export interface LabSummary {
   name: string;
   driver: DriverKind;
   mode: NetworkMode;
   backend: Backend;
-  status: 'running' | 'degraded' | 'building';
+  status: LabStatus;
+  /** Why it is degraded or failed; empty when it runs as built. */
+  faults: LabFault[];
   underlay: string | null;
   hosts: LabHostSummary[];
   /** Where the lab file came from, when known. */
   source: string | null;
+  /** `user@machine` of whoever built it (null: not recorded, an older lab). */
+  owner: string | null;
+}
+
+/** What `repair` did to a degraded lab. */
+export interface LabRepair {
+  name: string;
+  /** What was broken (empty: the lab ran as built, nothing was done). */
+  repaired: LabFault[];
+  /** What was done, one line each. */
+  done: string[];
+  elapsedMs: number;
 }
 
 export interface ExecResult {

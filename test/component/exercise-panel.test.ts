@@ -15,7 +15,7 @@ import { LabsStore } from '../../src/renderer/src/labs/labs-store.svelte';
 import { apiError, ContractDouble } from './contract-double';
 import { exercise, SUMMARY } from './exercise-fixture';
 
-const running = (name: string): LabSummary => ({ name, driver: 'docker', mode: 'pod-cidr', backend: 'vxlan', status: 'running', underlay: '198.18.0.0/24', hosts: [], source: null });
+const running = (name: string): LabSummary => ({ name, driver: 'docker', mode: 'pod-cidr', backend: 'vxlan', status: 'running', faults: [], underlay: '198.18.0.0/24', hosts: [], source: null, owner: null });
 
 describe('check states', () => {
   const last = { passed: false, at: 't', checks: [{ label: 'old label', kind: 'fdb' as const, status: 'failed' as const, found: 'ae:e9 dev flannel.1 dst 198.18.0.12' }, { label: 'p', kind: 'ping' as const, status: 'passed' as const, found: null }] };

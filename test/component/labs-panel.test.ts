@@ -6,7 +6,7 @@ import { LabsStore } from '../../src/renderer/src/labs/labs-store.svelte';
 import { apiError, ContractDouble } from './contract-double';
 
 const BUILTIN = [{ file: '/r/labs/flannel-vxlan.yaml', name: 'flannel-vxlan', title: 'Flannel VXLAN', description: 'Two hosts, VXLAN overlay' }];
-const summary = (name: string): LabSummary => ({ name, driver: 'docker', mode: 'pod-cidr', backend: 'vxlan', status: 'running', underlay: '198.18.0.0/24', hosts: [{ name: 'host1', role: 'host', address: '198.18.0.11', pods: ['a', 'b'], running: true }], source: null });
+const summary = (name: string): LabSummary => ({ name, driver: 'docker', mode: 'pod-cidr', backend: 'vxlan', status: 'running', underlay: '198.18.0.0/24', hosts: [{ name: 'host1', role: 'host', address: '198.18.0.11', pods: ['a', 'b'], running: true }], source: null, owner: null, faults: [] });
 
 function setup() {
   const api = new ContractDouble();
@@ -92,5 +92,41 @@ describe('LabsPanel', () => {
     const row = screen.getByTestId('running-lab-b');
     expect(await within(row).findByTestId('error-report')).toHaveTextContent('Docker is not reachable');
     expect(row).toHaveTextContent('start dockerd');
+  });
+
+  it('names what is broken in a degraded lab and offers Repair there; the lab then shows as running', async () => {
+    const t = setup();
+    const broken: LabSummary = { ...summary('lab-c'), status: 'degraded', faults: [{ part: 'host2', problem: 'restarted', message: 'host2 restarted (no eth0: its network state is gone)' }] };
+    t.running.push(broken);
+    t.api.handle('labs:repair', ({ name }) => {
+      t.running.splice(0, 1, summary(name));
+      return { name, repaired: broken.faults, done: ['host2: started afresh, plugged into the underlay, its plan applied again'], elapsedMs: 900 };
+    });
+    await t.store.load();
+    const row = await screen.findByTestId('running-lab-c');
+    expect(row).toHaveTextContent('degraded');
+    expect(within(row).getByTestId('faults-lab-c')).toHaveTextContent('host2 restarted (no eth0: its network state is gone)');
+    await fireEvent.click(within(row).getByRole('button', { name: 'Repair lab-c' }));
+    expect(t.api.callsTo('labs:repair')).toEqual([{ name: 'lab-c' }]);
+    expect(await within(row).findByTestId('repaired-lab-c')).toHaveTextContent('host2: started afresh');
+    expect(row).toHaveTextContent('running');
+    expect(within(row).queryByRole('button', { name: 'Repair lab-c' })).toBeNull();
+  });
+
+  it('a lab whose build never finished says so, and a failed repair says why next to it', async () => {
+    const t = setup();
+    t.running.push({ ...summary('lab-d'), status: 'failed', faults: [{ part: 'build', problem: 'unfinished', message: 'its build (pid 42) ended before the lab was up' }] });
+    t.running.push({ ...summary('lab-e'), status: 'degraded', faults: [{ part: 'underlay', problem: 'stopped', message: 'the underlay switch stopped' }] });
+    t.api.handle('labs:repair', () => {
+      throw apiError({ code: 'E_APPLY', message: 'starting the underlay switch again failed', hint: 'podnet down lab-e' });
+    });
+    await t.store.load();
+    const failed = await screen.findByTestId('running-lab-d');
+    expect(failed).toHaveTextContent('its build (pid 42) ended before the lab was up');
+    expect(failed).toHaveTextContent('Stop removes what it left');
+    expect(within(failed).queryByRole('button', { name: 'Repair lab-d' })).toBeNull();
+    const degraded = screen.getByTestId('running-lab-e');
+    await fireEvent.click(within(degraded).getByRole('button', { name: 'Repair lab-e' }));
+    expect(await within(degraded).findByTestId('error-report')).toHaveTextContent('starting the underlay switch again failed');
   });
 });

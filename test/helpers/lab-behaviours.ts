@@ -103,3 +103,40 @@ export async function expectStreamedCapture(driver: HostDriver, lab: string, hos
   await p.kill('INT');
   expect(await p.exited).toBe(0);
 }
+
+/** Processes on a target's host whose command line contains `text` (`[s]leep 5`: never pgrep itself, nor a sudo around it). */
+async function processesLike(engine: Engine, lab: string, host: string, text: string): Promise<string> {
+  return (await engine.exec(lab, host, ['pgrep', '-a', '-f', `[${text[0]}]${text.slice(1).replaceAll('.', '[.]')}`])).stdout.trim();
+}
+
+/**
+ * Cancelling ends the command on its host, not only the wait for it: an exec
+ * whose signal fires, a ping cancelled half way, a terminal closed while
+ * something runs in it — each leaves no process behind in the host.
+ */
+export async function expectCancelEndsRemote(engine: Engine, lab: string, target: string): Promise<void> {
+  const host = target.split('/')[0]!;
+  const gone = (text: string) => expect.poll(() => processesLike(engine, lab, host, text), { timeout: 5000, interval: 100 }).toBe('');
+  const started = (text: string) => expect.poll(() => processesLike(engine, lab, host, text), { timeout: 5000, interval: 100 }).not.toBe('');
+  // Numbers no other test uses: a local lab's hosts see every process of the machine.
+  const n = String(100_000 + Math.floor(Math.random() * 800_000));
+
+  const controller = new AbortController();
+  const exec = engine.exec(lab, target, ['sleep', n], { signal: controller.signal });
+  await started(`sleep ${n}`);
+  controller.abort();
+  await expect(exec).rejects.toMatchObject({ code: 'E_CANCELLED' });
+  await gone(`sleep ${n}`);
+
+  const pinging = new AbortController();
+  const ping = engine.ping(lab, target, '127.0.0.1', { count: Number(n), signal: pinging.signal });
+  await started(`ping -n -c ${n}`);
+  pinging.abort();
+  await expect(ping).rejects.toMatchObject({ code: 'E_CANCELLED' });
+  await gone(`ping -n -c ${n}`);
+
+  const terminal = await engine.shell(lab, target, { cols: 80, rows: 24 }, { argv: ['sleep', `${n}.5`] });
+  await started(`sleep ${n}.5`);
+  terminal.close();
+  await gone(`sleep ${n}.5`);
+}

@@ -35,9 +35,9 @@ await describeWithDocker('podnet CLI', () => {
     expect(await labObjects('it-cli-bad')).toEqual([]);
   });
 
-  it('a lab of the same name already running: exit 2 and what to do', async () => {
+  it('a lab of the same name already running: exit 1 and what to do', async () => {
     const r = await podnet(['up', good]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/a lab named "it-cli" is already running\n  hint: stop it first: podnet down it-cli/);
   });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDriver } from '../../src/engine/drivers/local/local-driver';
 import { localProblems } from '../../src/engine/drivers/local/local-preflight';
 import { createEngine, type Engine } from '../../src/engine/index';
-import { expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectMasquerade, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
+import { expectCancelEndsRemote, expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectMasquerade, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
 import { builtinLab } from '../helpers/lab-fixture';
 import { skipFor } from '../helpers/prerequisites';
 
@@ -82,6 +82,7 @@ describe.skipIf(skipFor(localProblems().join('; '), 'local driver'))('local driv
     expect(who.stdout).toBe('host2\nb c 1\n');
     expect(existsSync('/etc/podnet')).toBe(false);
     await expectTerminal(engine, lab, 'host1/a');
+    await expectCancelEndsRemote(engine, lab, 'host2/b');
     await expectStreamedCapture(new LocalDriver(), lab, 'host1', 'eth0', () => expectPing(engine, lab, 'host1/a', 'host2/b', true));
     await down(lab);
   });

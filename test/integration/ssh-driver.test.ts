@@ -13,7 +13,7 @@ import { KnownHosts } from '../../src/engine/drivers/ssh/known-hosts';
 import { SshDriver } from '../../src/engine/drivers/ssh/ssh-driver';
 import { LabRegistry } from '../../src/engine/registry/lab-registry';
 import type { Snapshot } from '../../src/shared/snapshot';
-import { expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
+import { expectCancelEndsRemote, expectStreamedCapture, expectFlannelVxlan, expectHostGw, expectPing, expectPublished, expectTerminal, hostIn } from '../helpers/lab-behaviours';
 import { dockerProblem, skipFor } from '../helpers/prerequisites';
 import { machineStateOverSsh, startVms, type Vm, type VmFleet } from '../helpers/ssh-vms';
 
@@ -105,6 +105,8 @@ network: { mode: pod-cidr, cidr: 10.2.0.0/16, leases: { vm1: 10.2.1.0/24, vm2: 1
     const web = await engine.exec('drv-ssh-vxlan', 'vm1/a', ['curl', '-s', '-m', '3', 'http://10.2.3.10/']);
     expect(web.stdout).toMatch(/hello from vm2\/b/);
     await expectTerminal(engine, 'drv-ssh-vxlan', 'vm2/b');
+    await expectCancelEndsRemote(engine, 'drv-ssh-vxlan', 'vm1/a');
+    await expectCancelEndsRemote(engine, 'drv-ssh-vxlan', 'vm2'); // as a sudo user
     const driver = new SshDriver({ registry: new LabRegistry(stateDir), known: new KnownHosts(knownHosts()), policy: { acceptNew: false } });
     try {
       await expectStreamedCapture(driver, 'drv-ssh-vxlan', 'vm2', 'eth0', () => expectPing(engine, 'drv-ssh-vxlan', 'vm1/a', 'vm2/b', true));
@@ -232,5 +234,28 @@ publish:
     // This machine's registry still named it: down finds nothing left and forgets it.
     expect(await engine.down('drv-ssh-vxlan')).toEqual([]);
     expect((await engine.list()).some((l) => l.name === 'drv-ssh-vxlan')).toBe(false);
+  });
+
+  it('a lab another user built on the machines is theirs: `up` of the same name and `down` leave it alone, unless --force', async () => {
+    await engine.up({ text: vxlanLab(), file: 'vxlan.yaml' });
+    // As another user left it: the machines' manifests name them as its owner, and this user's registry does not know it.
+    for (const vm of [vm1, vm2]) await fleet.sh(vm, `sed -i 's/^  "owner": ".*",$/  "owner": "ana@elsewhere",/' /run/podnet/lab/manifest.json`);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'drv-ssh-mine-'));
+    copyFileSync(knownHosts(), join(elsewhere, 'known_hosts'));
+    const mine = createEngine({ resourcesDir: RESOURCES, stateDir: elsewhere });
+    try {
+      const up = await rejection(mine.up({ text: vxlanLab(), file: 'vxlan.yaml' }));
+      expect(up.message).toContain('vm1: it holds lab drv-ssh-vxlan of ana@elsewhere, not yours');
+      const down = await rejection(mine.downSource({ text: vxlanLab(), file: 'vxlan.yaml' }));
+      expect(down).toMatchObject({ code: 'E_LAB_OWNED', message: expect.stringMatching(/lab drv-ssh-vxlan belongs to ana@elsewhere, not to you/) });
+      // Untouched: still pinging.
+      await expectPing(engine, 'drv-ssh-vxlan', 'vm1/a', 'vm2/b', true);
+      expect(await mine.downSource({ text: vxlanLab(), file: 'vxlan.yaml' }, { force: true })).toContain('vm2: netns pn-b');
+    } finally {
+      await mine.dispose();
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+    for (const vm of [vm1, vm2]) expectAsBefore(vm);
+    expect(await engine.down('drv-ssh-vxlan')).toEqual([]);
   });
 });

@@ -23,7 +23,8 @@ await describeWithDocker('teardown', () => {
 
   it('down leaves no container, network or volume with the lab\'s label, and says so when run again', async () => {
     const lab = await upLab(engine, builtinLab('masquerade.yaml', 'it-down'));
-    expect((await labObjects(lab)).length).toBe(4); // switch, host1, host2, internet
+    // switch, host1, host2, internet, and the volume that marks the lab as completely built
+    expect((await labObjects(lab)).length).toBe(5);
     expect(await engine.down(lab)).toHaveLength(4);
     expect(await labObjects(lab)).toEqual([]);
     const again = await podnet(['down', lab]);
@@ -59,7 +60,7 @@ await describeWithDocker('teardown', () => {
     const lab = await upLab(engine, builtinLab('pod-cidr.yaml', 'it-down'));
     const gc = await podnet(['gc']);
     expect(gc.stdout).not.toMatch(/removed the remains of lab it-down/);
-    expect((await labObjects(lab)).length).toBe(3);
+    expect((await labObjects(lab)).length).toBe(4); // switch, host1, host2, built marker
     await engine.down(lab);
   });
 });

@@ -34,6 +34,8 @@ function fakeTcpdump(opts: { stderr?: string; exitAtOnce?: number } = {}) {
         o.onStderr?.(Buffer.from('2 packets captured\n'));
         end(0);
       },
+      pause: () => undefined,
+      resume: () => undefined,
     };
   };
   return { spawn, calls };

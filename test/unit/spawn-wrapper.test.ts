@@ -7,7 +7,8 @@ import { PidLineFilter, killArgv, pidReportingArgv, spawnOverExec } from '../../
 describe('stopping a spawned process by the PID it reports', () => {
   it('the argv stays positional parameters: the shell never parses it', () => {
     expect(pidReportingArgv(['tcpdump', '--', 'icmp; reboot'])).toEqual(['sh', '-c', `printf '\\036pid %s\\n' "$$" >&2; exec "$@"`, 'sh', 'tcpdump', '--', 'icmp; reboot']);
-    expect(killArgv('INT', 42)).toEqual(['kill', '-INT', '42']);
+    // The group the process leads (a docker exec or SSH session), else the process alone.
+    expect(killArgv('INT', 42)).toEqual(['sh', '-c', 'kill -INT -"$1" 2>/dev/null || kill -INT "$1"', 'sh', '42']);
   });
 
   it('takes the PID line off stderr, even split across chunks, and forwards the rest untouched', async () => {
@@ -35,7 +36,7 @@ describe('stopping a spawned process by the PID it reports', () => {
   it('signals the reported PID while the process runs, and nothing once it has ended', async () => {
     const f = new PidLineFilter(() => undefined);
     f.push(Buffer.from('\x1epid 77\n'));
-    expect(await f.signalArgv('INT')).toEqual(['kill', '-INT', '77']);
+    expect(await f.signalArgv('INT')).toEqual(killArgv('INT', 77));
     f.end();
     expect(await f.signalArgv('INT')).toBeNull();
   });

@@ -74,4 +74,14 @@ describe('checking a machine before building on it', () => {
     const stale = assessHostCheck(output({ links: [link('eth0', '192.0.2.11'), link('pn-cni0', null)], manifest: '{"lab": "lab"}' }), target, needs, 'lab', '192.0.2.11');
     expect(stale).toMatchObject({ problems: [], labThere: 'lab' });
   });
+
+  it('a lab of the same name that another user built there is theirs: refused, unless --force replaces it', () => {
+    const theirs = output({ manifest: '{"lab": "lab", "owner": "ana@laptop", "host": "vm1"}' });
+    expect(assessHostCheck(theirs, target, needs, 'lab', null, { me: 'bo@desk' })).toMatchObject({
+      problems: ['it holds lab lab of ana@laptop, not yours: pick another lab name, or replace theirs with podnet up --force'],
+      ownerThere: 'ana@laptop',
+    });
+    expect(assessHostCheck(theirs, target, needs, 'lab', null, { me: 'bo@desk', force: true }).problems).toEqual([]);
+    expect(assessHostCheck(theirs, target, needs, 'lab', null, { me: 'ana@laptop' }).problems).toEqual([]);
+  });
 });

@@ -15,6 +15,8 @@ export async function captureCommand(lab: string, target: string, iface: string,
   const count = wholeNumberOption(flags.count, '-c', { min: 1, max: 1_000_000 });
   const seconds = wholeNumberOption(flags.seconds, '--seconds', { min: 1, max: 86_400 });
   await withEngine(async (engine) => {
+    // From the start: a capture killed while tcpdump is starting still stops it on the host.
+    const signal = interruptSignal();
     let t0: number | null = null;
     const session = await engine.startCapture(
       lab,
@@ -27,9 +29,9 @@ export async function captureCommand(lab: string, target: string, iface: string,
       },
     );
     process.stderr.write(`capturing on ${target} ${iface}${flags.filter ? ` (${flags.filter})` : ''}${count ? `, ${count} packets` : ''}${seconds ? `, ${seconds} s` : ''}; Ctrl-C stops\n`);
-    const signal = interruptSignal();
     const stop = () => void session.stop();
-    signal.addEventListener('abort', stop, { once: true });
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
     const timer = seconds ? setTimeout(stop, seconds * 1000) : undefined;
     const summary = await session.done;
     clearTimeout(timer);

@@ -1,6 +1,7 @@
 import type { HostState, Iface, NetnsState } from '../../shared/snapshot';
 import { formatRoute } from '../../engine/observe/route-lookup';
 import { withEngine } from '../cli-context';
+import { statusAdvice, statusText } from '../lab-status';
 
 export async function inspectCommand(lab: string, flags: { json?: boolean }): Promise<void> {
   await withEngine(async (engine) => {
@@ -10,6 +11,12 @@ export async function inspectCommand(lab: string, flags: { json?: boolean }): Pr
       return;
     }
     const out: string[] = [`lab ${snapshot.name} — observed ${snapshot.takenAt}`];
+    // A host that could not be read: say what is wrong with the lab, and what to do.
+    if ([...snapshot.hosts, snapshot.internet].some((h) => h && !h.reachable)) {
+      const summary = (await engine.list()).find((l) => l.name === lab);
+      const advice = summary && statusAdvice(summary);
+      if (summary && summary.status !== 'running') out.push(`${statusText(summary)}${advice ? ` (${advice})` : ''}`);
+    }
     for (const h of [...snapshot.hosts, ...(snapshot.internet ? [snapshot.internet] : [])]) out.push('', ...formatHost(h));
     process.stdout.write(out.join('\n') + '\n');
   });

@@ -1,5 +1,6 @@
 import { ExitCode, reportError } from '../cli-errors';
 import { withEngine } from '../cli-context';
+import { hostState, statusAdvice, statusText } from '../lab-status';
 
 export async function lsCommand(flags: { json?: boolean }): Promise<void> {
   // An engine that cannot be asked makes the list partial: said on stderr, after the labs, with exit code 1.
@@ -15,11 +16,14 @@ export async function lsCommand(flags: { json?: boolean }): Promise<void> {
       return;
     }
     for (const lab of labs) {
-      process.stdout.write(`${lab.name}  ${lab.status}  ${lab.driver}  ${lab.mode}/${lab.backend}  underlay ${lab.underlay ?? '-'}\n`);
+      process.stdout.write(`${lab.name}  ${statusText(lab)}  ${lab.driver}  ${lab.mode}/${lab.backend}  underlay ${lab.underlay ?? '-'}\n`);
       for (const h of lab.hosts) {
         const pods = h.pods.length ? `  pods: ${h.pods.join(', ')}` : '';
-        process.stdout.write(`  ${h.name.padEnd(10)} ${(h.address ?? '-').padEnd(15)} ${h.running ? 'running' : 'STOPPED'}${pods}\n`);
+        const state = hostState(lab, h.name);
+        process.stdout.write(`  ${h.name.padEnd(10)} ${(h.address ?? '-').padEnd(15)} ${state === 'running' ? state : state.toUpperCase()}${pods}\n`);
       }
+      const advice = statusAdvice(lab);
+      if (advice) process.stdout.write(`  ${advice}\n`);
     }
   });
   let code = 0;

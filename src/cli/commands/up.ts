@@ -10,6 +10,7 @@ export interface UpFlags {
   dryRun?: boolean;
   script?: boolean;
   json?: boolean;
+  force?: boolean;
 }
 
 const DRIVERS = ['docker', 'local', 'ssh'] as const;
@@ -34,7 +35,7 @@ export async function upCommand(file: string, flags: UpFlags): Promise<void> {
     const signal = interruptSignal();
     process.stderr.write(`podnet up ${file}\n`);
     try {
-      const result = await engine.up(source, { onProgress: printer.progress, onLog: printer.log, signal });
+      const result = await engine.up(source, { onProgress: printer.progress, onLog: printer.log, signal, ...(flags.force ? { force: true } : {}) });
       printer.end();
       if (flags.json) {
         process.stdout.write(JSON.stringify({ name: result.name, elapsedMs: result.elapsedMs, snapshot: result.snapshot }, null, 2) + '\n');

@@ -1,6 +1,6 @@
 // The one seam between the network plan and where it runs. The network
 // builders never know which driver runs them.
-import type { DriverKind, ExecResult, LabSummary } from '../../shared/lab';
+import type { DriverKind, ExecResult, LabFault, LabSummary } from '../../shared/lab';
 import type { DiscoveredUnderlay } from '../ipam/allocate';
 import type { Allocation } from '../ipam/allocation';
 import type { PlanContext } from '../plan/plan-context';
@@ -19,14 +19,21 @@ export interface ExecOptions {
 export interface SpawnOptions {
   onStdout(chunk: Buffer): void;
   onStderr?(chunk: Buffer): void;
+  /** The process's standard input: bytes, or a stream passed on as it comes (its end closes the input). Default: none. */
+  stdin?: Buffer | NodeJS.ReadableStream;
 }
+
+export type ProcessSignal = 'INT' | 'TERM' | 'KILL';
 
 /** A process started by `spawn`: runs until it ends by itself or is signalled. */
 export interface SpawnedProcess {
   /** The exit code, once the process has ended and all its output was delivered. */
   readonly exited: Promise<number>;
-  /** Signals the process where it runs (no-op once it has ended). */
-  kill(signal?: 'INT' | 'TERM' | 'KILL'): Promise<void>;
+  /** Signals the process where it runs, with the processes it started (no-op once it has ended). */
+  kill(signal?: ProcessSignal): Promise<void>;
+  /** Stops reading its output: once the transport's buffers are full the process waits on its writes (backpressure). */
+  pause(): void;
+  resume(): void;
 }
 
 export interface ShellOptions {
@@ -52,7 +59,15 @@ export type DriverEvent =
   | { type: 'host-created'; host: string }
   | { type: 'host-phase'; host: string; phase: PlanPhase | 'done' };
 
+/** One build of a lab: everything it creates carries its id, so that a failed build removes what it made and nothing else. */
+export interface BuildRun {
+  id: string;
+  /** `user@machine`: whose lab it is. */
+  owner: string;
+}
+
 export interface CreateRequest {
+  run: BuildRun;
   spec: LabSpec;
   allocation: Allocation;
   plan: LabPlan;
@@ -62,6 +77,25 @@ export interface CreateRequest {
   source: string | null;
   signal?: AbortSignal;
   onEvent(event: DriverEvent): void;
+}
+
+/** Bringing a degraded lab back: what is broken, and the plan of every host (for those that must be set up again). */
+export interface ReviveRequest {
+  spec: LabSpec;
+  allocation: Allocation;
+  plan: LabPlan;
+  /** One script per host (by name), already rendered. */
+  scripts: ReadonlyMap<string, string>;
+  faults: readonly LabFault[];
+  signal?: AbortSignal;
+  onLog?(line: string): void;
+}
+
+export interface ReviveResult {
+  /** Hosts set up again from their plan, with what each one's script printed after its last phase (the read-back). */
+  tails: Map<string, string>;
+  /** What was done, one line each. */
+  done: string[];
 }
 
 export interface CreateResult {
@@ -84,6 +118,14 @@ export interface PrepareOptions {
   signal?: AbortSignal;
   /** Lines worth showing while hosts are being reached. */
   onLog?(line: string): void;
+  /** Replace a lab of the same name that another user left on the machines. */
+  force?: boolean;
+}
+
+export interface GcResult {
+  removed: string[];
+  /** This user's labs left alone: complete (running or degraded) or being built. */
+  kept: LabSummary[];
 }
 
 export interface HostDriver {
@@ -101,11 +143,31 @@ export interface HostDriver {
   prepareHosts?(spec: LabSpec, opts: PrepareOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>>;
   /** Makes sure hosts can be created (e.g. the node image exists; builds it if needed). */
   ensureReady(onProgress: ImageProgress, signal?: AbortSignal): Promise<string>;
+  /** Builds the lab; marks it complete at the end (a lab never marked is the remains of a build that did not finish). */
   create(req: CreateRequest): Promise<CreateResult>;
-  /** Removes everything of the lab, found by its identity alone. Idempotent. */
-  destroy(lab: string): Promise<string[]>;
-  /** Labs this driver owns. */
-  list(): Promise<LabSummary[]>;
+  /**
+   * Removes what one build made — nothing another build or user made. `intact` is false when some of it
+   * was gone already: someone removed the lab while it was being built.
+   */
+  discard(lab: string, run: string): Promise<{ removed: string[]; intact: boolean }>;
+  /** Is everything this build made still there? */
+  holds(lab: string, run: string): Promise<boolean>;
+  /**
+   * Brings the broken parts of a complete lab back, as a node's agents re-program it after a reboot: a
+   * stopped, restarted or removed host is (re)started fresh, plugged into the underlay again and its plan
+   * applied again; its peers are not touched. Optional: a driver without it cannot repair.
+   */
+  revive?(req: ReviveRequest): Promise<ReviveResult>;
+  /**
+   * Removes everything of the lab, found by its identity alone. Idempotent. A lab another user owns is
+   * refused (LAB_OWNED) unless `force`.
+   */
+  destroy(lab: string, opts?: { force?: boolean }): Promise<string[]>;
+  /**
+   * Labs this driver holds, with their status. `health`: also look inside what runs (a restarted host
+   * lost its network state) — a round trip per lab, for `ls` and the app rather than every command.
+   */
+  list(opts?: { health?: boolean }): Promise<LabSummary[]>;
   /** The spec a running lab was built from. */
   labSpec(lab: string): Promise<LabSpec | null>;
   exec(lab: string, host: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
@@ -118,7 +180,10 @@ export interface HostDriver {
   channel(lab: string, host: string): ScriptChannel;
   observeScope(lab: string, host: string): ObserveScope;
   shell(lab: string, host: string, argv: string[], opts: ShellOptions): Promise<ShellStream>;
-  /** Removes what killed or crashed runs left behind (sparing `busy` labs, being built by this process). */
-  collectGarbage(busy?: ReadonlySet<string>): Promise<{ removed: string[]; kept: string[] }>;
+  /**
+   * Removes the remains of builds that never finished and whose builder is gone — this user's only.
+   * Complete labs, degraded ones included, are kept and reported.
+   */
+  collectGarbage(): Promise<GcResult>;
   dispose(): Promise<void>;
 }

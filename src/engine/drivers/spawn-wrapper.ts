@@ -3,8 +3,11 @@
 // stderr (a marked line) and then execs the argv — same PID — so a later
 // `kill -<SIG> <pid>` on the same host reaches exactly that process. The
 // argv itself is passed as positional parameters ("$@"), never parsed by the shell.
+// Where the process leads its own process group (a `docker exec`, an SSH
+// session), the signal goes to the whole group, as a terminal's Ctrl-C
+// does: `exec -- sh -c 'sleep 9 | cat'` ends with everything it started.
 import type { ExecResult } from '../../shared/lab';
-import type { ExecOptions, SpawnOptions, SpawnedProcess } from './host-driver';
+import type { ExecOptions, ProcessSignal, SpawnOptions, SpawnedProcess } from './host-driver';
 
 const PID_LINE = /^\x1epid (\d+)\n/;
 
@@ -12,8 +15,13 @@ export function pidReportingArgv(argv: readonly string[]): string[] {
   return ['sh', '-c', `printf '\\036pid %s\\n' "$$" >&2; exec "$@"`, 'sh', ...argv];
 }
 
-export function killArgv(signal: 'INT' | 'TERM' | 'KILL', pid: number): string[] {
-  return ['kill', `-${signal}`, String(pid)];
+/**
+ * Signals the process group the PID leads, else the process alone. A group
+ * with that id can only be the one this process leads: Linux never hands out
+ * a PID that is still some group's id. (`kill -SIG -PGID`: dash's kill has no `--`.)
+ */
+export function killArgv(signal: ProcessSignal, pid: number): string[] {
+  return ['sh', '-c', `kill -${signal} -"$1" 2>/dev/null || kill -${signal} "$1"`, 'sh', String(pid)];
 }
 
 /** Takes the PID line off the start of stderr; everything after it is forwarded untouched. */
@@ -50,7 +58,7 @@ export class PidLineFilter {
   }
 
   /** The argv that signals the process on its host, or null once it has ended or when it never reported a PID. */
-  async signalArgv(signal: 'INT' | 'TERM' | 'KILL'): Promise<string[] | null> {
+  async signalArgv(signal: ProcessSignal): Promise<string[] | null> {
     const pid = await this.pid;
     return this.ended || pid === null ? null : killArgv(signal, pid);
   }
@@ -59,12 +67,14 @@ export class PidLineFilter {
 /**
  * `spawn` for a driver that only has `exec` with streamed output: the same
  * PID-reporting wrapper, the exit code when exec returns, `kill` as another
- * exec on the same host. (exec also keeps the output; a driver that captures
- * for long should implement `spawn` itself, as the Docker driver does.)
+ * exec on the same host. (exec also keeps the output, takes stdin only as
+ * bytes, and cannot pause; a driver that streams for long should implement
+ * `spawn` itself, as every built-in driver does.)
  */
 export function spawnOverExec(exec: (argv: string[], opts: ExecOptions) => Promise<ExecResult>, argv: readonly string[], opts: SpawnOptions): SpawnedProcess {
   const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
-  const exited = exec(pidReportingArgv(argv), { onStdout: opts.onStdout, onStderr: (b) => pidFilter.push(b) }).then(
+  if (opts.stdin !== undefined && !Buffer.isBuffer(opts.stdin)) throw new Error('spawnOverExec: stdin must be bytes (a driver that streams input implements spawn)');
+  const exited = exec(pidReportingArgv(argv), { ...(opts.stdin ? { stdin: opts.stdin } : {}), onStdout: opts.onStdout, onStderr: (b) => pidFilter.push(b) }).then(
     (r) => r.code,
     () => -1,
   ).finally(() => pidFilter.end());
@@ -74,5 +84,7 @@ export function spawnOverExec(exec: (argv: string[], opts: ExecOptions) => Promi
       const kill = await pidFilter.signalArgv(signal);
       if (kill) await exec(kill, {}).catch(() => undefined);
     },
+    pause: () => undefined,
+    resume: () => undefined,
   };
 }

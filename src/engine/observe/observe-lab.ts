@@ -19,7 +19,9 @@ export async function observeHost(driver: HostDriver, lab: string, host: { name:
 }
 
 export async function observeLab(driver: HostDriver, summary: LabSummary, revision = 1): Promise<Snapshot> {
-  const states = await Promise.all(summary.hosts.map((h) => (h.running ? observeHost(driver, summary.name, h) : Promise.resolve(unreachableHost(h, 'host is not running')))));
+  // A host that does not run is not asked: the lab's fault says what is wrong with it.
+  const notRunning = (h: { name: string }) => summary.faults.find((f) => f.part === h.name)?.message ?? `${h.name} is not running`;
+  const states = await Promise.all(summary.hosts.map((h) => (h.running ? observeHost(driver, summary.name, h) : Promise.resolve(unreachableHost(h, notRunning(h))))));
   return {
     name: summary.name,
     revision,

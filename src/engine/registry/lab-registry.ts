@@ -19,6 +19,10 @@ export interface RegistryEntry {
   builder: string;
   status: 'building' | 'running';
   createdAt: string;
+  /** The build that made it (see BuildRun). */
+  run?: string;
+  /** `user@machine` whose lab it is. */
+  owner?: string;
   /** ssh driver: each host's underlay as found on the machine. */
   underlay?: Record<string, { ip: string; dev: string }>;
 }

@@ -8,19 +8,23 @@
 import { setMaxListeners } from 'node:events';
 import type Docker from 'dockerode';
 import { ERROR_CODES } from '../../../shared/errors';
-import type { ExecResult, LabHostSummary, LabSummary } from '../../../shared/lab';
+import type { ExecResult, LabSummary } from '../../../shared/lab';
 import { PodnetError, isPodnetError, throwIfAborted } from '../../errors';
 import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
 import type { HostPlan } from '../../plan/step';
 import type { LabRegistry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
-import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ImageProgress, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
-import { builderAlive, currentBuilder } from '../builder';
+import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ImageProgress, ObserveScope, ReviveRequest, ReviveResult, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import type { Allocation } from '../../ipam/allocation';
+import { currentBuilder } from '../builder';
+import { ownedByOther, refuseOthersLab } from '../lab-owner';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
 import { openExecChannel, runExec, spawnExec } from './docker-exec';
-import { LABELS, SWITCH, SWITCH_BRIDGE, containerName, labFilter, switchPortName } from './docker-identity';
+import { BUILT_ROLE, LABELS, SWITCH, SWITCH_BRIDGE, builtMarkerName, containerName, labFilter, runFilter, switchPortName } from './docker-identity';
+import { labObjects, parseSpecLabel, summarize, switchOf, unpluggedHosts, type LabObjects } from './docker-lab-status';
+import { hostError } from './docker-host-errors';
 import { openDockerShell } from './docker-shell';
 import { NODE_IMAGE, buildNodeImage, imageExists, type ImageMethod } from './node-image';
 
@@ -38,17 +42,31 @@ export interface DockerDriverOptions {
 const CAPS = ['NET_ADMIN', 'SYS_ADMIN', 'NET_RAW'];
 /** No IPv6 on lab interfaces: keeps captures to what the lab is about. */
 const IPV6_OFF = { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1' };
-const READY_FILE = `${DOCKER_PLAN_CONTEXT.stateDir}/ready`;
+/**
+ * A container that starts again has a new network namespace but its old files: the pods' namespace files
+ * (nothing is mounted on them any more) and the ready mark are left-overs that would stop the plan.
+ */
+const FORGET_OLD_NETWORK_STATE = `for f in /run/netns/*; do [ -e "$f" ] || continue; umount "$f" 2>/dev/null; rm -f "$f"; done; rm -f ${DOCKER_PLAN_CONTEXT.stateDir}/ready`;
 
 function isNotFound(e: unknown): boolean {
   return (e as { statusCode?: number })?.statusCode === 404;
 }
+
+/** Someone else is removing it right now (`podnet down` in another process): as good as gone. */
+function isBeingRemoved(e: unknown): boolean {
+  return (e as { statusCode?: number })?.statusCode === 409 && /removal .* in progress/i.test((e as Error).message ?? '');
+}
+
+/** Container states of something on its way out. */
+const GOING = new Set(['removing', 'dead']);
 
 export class DockerDriver implements HostDriver {
   readonly kind = 'docker' as const;
   readonly planContext = DOCKER_PLAN_CONTEXT;
   private readonly channels = new ChannelPool();
   private readonly docker: Docker;
+  /** What each build in this process created (container ids, the marker volume): a failed build removes exactly these. */
+  private readonly made = new Map<string, Set<string>>();
 
   constructor(private readonly opts: DockerDriverOptions) {
     this.docker = opts.docker;
@@ -89,7 +107,8 @@ export class DockerDriver implements HostDriver {
   async create(req: CreateRequest): Promise<CreateResult> {
     const builder = currentBuilder();
     const record = (status: 'building' | 'running') =>
-      this.opts.registry?.put({ name: req.spec.name, driver: 'docker', engine: this.opts.engineLabel ?? null, spec: req.spec, source: req.source, builder, status, createdAt: new Date().toISOString() });
+      this.opts.registry?.put({ name: req.spec.name, driver: 'docker', engine: this.opts.engineLabel ?? null, spec: req.spec, source: req.source, builder, status, createdAt: new Date().toISOString(), run: req.run.id, owner: req.run.owner });
+    this.made.set(req.run.id, new Set());
     await record('building');
     // One pipeline per host, and one for the switch; the first failure stops the others early.
     const failFast = new AbortController();
@@ -111,8 +130,24 @@ export class DockerDriver implements HostDriver {
     if (failures.length > 0) {
       throw failures.find((f) => !(isPodnetError(f) && f.code === ERROR_CODES.CANCELLED)) ?? failures[0];
     }
+    // Complete: labels cannot change, so the mark is an object of its own (an empty volume).
+    const marker = builtMarkerName(req.spec.name);
+    await this.docker.createVolume({ Name: marker, Labels: { ...this.identity(req, builder), [LABELS.role]: BUILT_ROLE } });
+    this.made.get(req.run.id)?.add(`volume:${marker}`);
     await record('running');
     return { tails };
+  }
+
+  /** The labels every object of a build carries. */
+  private identity(req: CreateRequest, builder: string): Record<string, string> {
+    return { [LABELS.lab]: req.spec.name, [LABELS.builder]: builder, [LABELS.owner]: req.run.owner, [LABELS.run]: req.run.id };
+  }
+
+  /** Creates a container of a build, remembered as this build's. */
+  private async createContainer(req: CreateRequest, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    const container = await this.docker.createContainer(options);
+    this.made.get(req.run.id)?.add(container.id);
+    return container;
   }
 
   /** The underlay: a container holding one bridge, with no uplink at all. It also holds the lab's description. */
@@ -120,16 +155,15 @@ export class DockerDriver implements HostDriver {
     const { spec, allocation } = req;
     const subnet = allocation.underlay.subnet!;
     throwIfAborted(signal);
-    const container = await this.docker.createContainer({
+    const container = await this.createContainer(req, {
       name: containerName(spec.name, SWITCH),
       Hostname: SWITCH,
       Image: NODE_IMAGE,
       Cmd: ['sleep', 'infinity'],
       Labels: {
-        [LABELS.lab]: spec.name,
+        ...this.identity(req, builder),
         [LABELS.host]: SWITCH,
         [LABELS.role]: 'switch',
-        [LABELS.builder]: builder,
         [LABELS.spec]: JSON.stringify(spec),
         [LABELS.source]: req.source ?? '',
         [LABELS.underlay]: subnet,
@@ -165,28 +199,8 @@ export class DockerDriver implements HostDriver {
 
   private async buildHost(req: CreateRequest, hp: HostPlan, builder: string, signal: AbortSignal, switchReady: Promise<void>): Promise<string> {
     const { spec, allocation } = req;
-    const ip = hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp;
-    const name = containerName(spec.name, hp.host);
     throwIfAborted(signal);
-    const container = await this.docker.createContainer({
-      name,
-      Hostname: hp.host,
-      Image: NODE_IMAGE,
-      Cmd: ['sleep', 'infinity'],
-      Env: [`PODNET_LAB=${spec.name}`, `PODNET_HOST=${hp.host}`],
-      Labels: { [LABELS.lab]: spec.name, [LABELS.host]: hp.host, [LABELS.role]: hp.role, [LABELS.builder]: builder, [LABELS.address]: ip },
-      StopTimeout: 1,
-      HostConfig: {
-        CapAdd: CAPS,
-        Init: true,
-        // No Docker network: eth0 comes from the lab's own underlay switch.
-        NetworkMode: 'none',
-        SecurityOpt: ['apparmor=unconfined'],
-        Sysctls: { 'net.ipv4.ip_forward': '1', ...IPV6_OFF },
-        // Lab hosts find each other by name without any DNS server.
-        ExtraHosts: extraHosts(req),
-      },
-    });
+    const container = await this.createContainer(req, hostContainer(spec.name, allocation, hp, this.identity(req, builder)));
     throwIfAborted(signal);
     await container.start();
     req.onEvent({ type: 'host-created', host: hp.host });
@@ -194,28 +208,87 @@ export class DockerDriver implements HostDriver {
     throwIfAborted(signal);
     await this.plugIntoSwitch(spec.name, hp.host, allocation.underlay.mtu);
     throwIfAborted(signal);
+    return this.applyPlan(spec.name, hp.host, req.scripts.get(hp.host)!, signal, new PhaseReader(hp.host, req.onEvent));
+  }
 
-    const reader = new PhaseReader(hp.host, req.onEvent);
-    const result = await runExec(this.docker, name, ['sh', '-s'], { stdin: req.scripts.get(hp.host)!, signal, onStdout: (chunk) => reader.push(chunk) });
+  /** Runs a host's plan script (one round trip); returns what it printed after its last phase. */
+  private async applyPlan(lab: string, host: string, script: string, signal: AbortSignal | undefined, reader: PhaseReader): Promise<string> {
+    const result = await runExec(this.docker, containerName(lab, host), ['sh', '-s'], { stdin: script, ...(signal ? { signal } : {}), onStdout: (chunk) => reader.push(chunk) });
     reader.check(result);
     return reader.tail;
   }
 
-  async destroy(lab: string): Promise<string[]> {
-    this.channels.closeLab(lab);
-    const removed: string[] = [];
+  async revive(req: ReviveRequest): Promise<ReviveResult> {
+    const lab = req.spec.name;
+    const objects = (await this.labs()).find((l) => l.name === lab);
+    const sw = objects && switchOf(objects);
+    if (!objects || !sw) {
+      throw new PodnetError(ERROR_CODES.APPLY, `lab ${lab} has lost its underlay switch (the container that holds its description)`, { hint: `build it again: podnet down ${lab}, then podnet up <lab.yaml>` });
+    }
+    const done: string[] = [];
+    const tails = new Map<string, string>();
+    const problem = (part: string) => req.faults.find((f) => f.part === part)?.problem;
+    // A paused part only needs to go on: it kept its state.
+    const paused = req.faults.filter((f) => f.problem === 'paused').map((f) => f.part);
+    for (const part of paused) {
+      await this.docker.getContainer(part === 'underlay' ? sw.Id : containerName(lab, part)).unpause();
+      done.push(`${part === 'underlay' ? 'the underlay switch' : part}: unpaused`);
+    }
+    // A switch that stopped lost its bridge, and with it every host's eth0 (each is one end of a veth pair): all hosts start again.
+    const switchStopped = problem('underlay') === 'stopped';
+    if (switchStopped) {
+      await this.docker.getContainer(sw.Id).start();
+      this.channels.closeLab(lab);
+      const r = await this.channel(lab, SWITCH).run(`ip link add ${SWITCH_BRIDGE} type bridge && ip link set ${SWITCH_BRIDGE} mtu ${req.allocation.underlay.mtu} up`);
+      if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `starting the underlay switch again failed: ${r.stderr.trim()}`);
+      done.push('the underlay switch: started, bridge created again');
+    }
+    const again = req.plan.hosts.filter((hp) => switchStopped || ['stopped', 'restarted', 'missing'].includes(problem(hp.host) ?? ''));
+    // A host made again belongs to the lab as it was built (its owner, its build), made by this process.
+    const keep = (label: string) => (sw.Labels[label] !== undefined ? { [label]: sw.Labels[label] } : {});
+    const identity = { ...keep(LABELS.lab), ...keep(LABELS.owner), ...keep(LABELS.run), [LABELS.builder]: currentBuilder() };
+    await Promise.all(
+      again.map(async (hp) => {
+        const existing = objects.containers.find((c) => c !== sw && c.Labels[LABELS.host] === hp.host);
+        if (existing) {
+          // Started afresh even when it runs: what is left of its network state cannot be trusted.
+          await this.docker.getContainer(existing.Id).restart({ t: 1 });
+        } else {
+          await (await this.docker.createContainer(hostContainer(lab, req.allocation, hp, identity))).start();
+        }
+        const r = await runExec(this.docker, containerName(lab, hp.host), ['sh', '-c', FORGET_OLD_NETWORK_STATE]);
+        if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${hp.host}: clearing what the old network namespace left failed: ${r.stderr.trim()}`);
+        await this.plugIntoSwitch(lab, hp.host, req.allocation.underlay.mtu);
+        tails.set(hp.host, await this.applyPlan(lab, hp.host, req.scripts.get(hp.host)!, req.signal, new PhaseReader(hp.host, () => undefined)));
+        done.push(`${hp.host}: ${existing ? 'started afresh' : 'created again'}, plugged into the underlay, its plan applied again`);
+      }),
+    );
+    return { tails, done };
+  }
+
+  async destroy(lab: string, opts: { force?: boolean } = {}): Promise<string[]> {
     const containers = await this.docker.listContainers({ all: true, filters: labFilter(lab) });
+    if (!opts.force) refuseOthersLab(lab, containers.find((c) => c.Labels[LABELS.role] === 'switch')?.Labels[LABELS.owner] ?? containers[0]?.Labels[LABELS.owner] ?? null);
+    this.channels.closeLab(lab);
+    const removed = await this.remove(containers, labFilter(lab));
+    await this.opts.registry?.remove(lab);
+    return removed;
+  }
+
+  /** Removes these containers, then the networks and volumes that match `filters`; returns their names. */
+  private async remove(containers: Docker.ContainerInfo[], filters: { label: string[] }): Promise<string[]> {
+    const removed: string[] = [];
     await Promise.all(
       containers.map(async (c) => {
         try {
           await this.docker.getContainer(c.Id).remove({ force: true, v: true });
           removed.push(c.Names[0]?.replace(/^\//, '') ?? c.Id);
         } catch (e) {
-          if (!isNotFound(e)) throw e;
+          if (!isNotFound(e) && !isBeingRemoved(e)) throw e;
         }
       }),
     );
-    const networks = await this.docker.listNetworks({ filters: labFilter(lab) });
+    const networks = await this.docker.listNetworks({ filters });
     for (const n of networks) {
       try {
         await this.docker.getNetwork(n.Id).remove();
@@ -224,47 +297,67 @@ export class DockerDriver implements HostDriver {
         if (!isNotFound(e)) throw e;
       }
     }
-    const { Volumes } = await this.docker.listVolumes({ filters: labFilter(lab) });
+    const { Volumes } = await this.docker.listVolumes({ filters });
     for (const v of Volumes ?? []) {
       await this.docker.getVolume(v.Name).remove({ force: true }).catch((e: unknown) => {
         if (!isNotFound(e)) throw e;
       });
-      removed.push(v.Name);
+      // The "built" marker is bookkeeping, not a part of the lab worth naming.
+      if (v.Labels?.[LABELS.role] !== BUILT_ROLE) removed.push(v.Name);
     }
-    await this.opts.registry?.remove(lab);
     return removed;
   }
 
-  async list(): Promise<LabSummary[]> {
-    const containers = await this.docker.listContainers({ all: true, filters: labFilter() });
-    const names = new Set(containers.map((c) => c.Labels[LABELS.lab]!).filter(Boolean));
-    return [...names].sort().map((name) => {
-      const own = containers.filter((c) => c.Labels[LABELS.lab] === name);
-      const sw = own.find((c) => c.Labels[LABELS.role] === 'switch');
-      const spec = parseSpecLabel(sw?.Labels[LABELS.spec]);
-      const hosts: LabHostSummary[] = own
-        .filter((c) => c !== sw)
-        .map((c) => ({
-          name: c.Labels[LABELS.host] ?? '?',
-          role: (c.Labels[LABELS.role] === 'internet' ? 'internet' : 'host') as LabHostSummary['role'],
-          address: c.Labels[LABELS.address] ?? null,
-          pods: spec?.hosts.find((h) => h.name === c.Labels[LABELS.host])?.pods.map((p) => p.name) ?? [],
-          running: c.State === 'running',
-        }))
-        .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name, undefined, { numeric: true }) : a.role === 'host' ? -1 : 1));
-      const expected = spec ? spec.hosts.length + (spec.internet ? 1 : 0) : -1;
-      const healthy = spec !== null && sw?.State === 'running' && hosts.length === expected && hosts.every((h) => h.running);
-      return {
-        name,
-        driver: 'docker',
-        mode: spec?.network.mode ?? 'pod-cidr',
-        backend: spec?.network.backend ?? 'none',
-        status: healthy ? 'running' : 'degraded',
-        underlay: sw?.Labels[LABELS.underlay] ?? null,
-        hosts,
-        source: sw?.Labels[LABELS.source] || null,
-      };
-    });
+  async discard(lab: string, run: string): Promise<{ removed: string[]; intact: boolean }> {
+    const made = this.made.get(run) ?? new Set<string>();
+    this.made.delete(run);
+    const [containers, { Volumes }] = await Promise.all([this.docker.listContainers({ all: true, filters: runFilter(lab, run) }), this.docker.listVolumes({ filters: runFilter(lab, run) })]);
+    const present = new Set([...containers.filter((c) => !GOING.has(c.State)).map((c) => c.Id), ...(Volumes ?? []).map((v) => `volume:${v.Name}`)]);
+    const intact = [...made].every((id) => present.has(id));
+    this.channels.closeLab(lab);
+    const removed = await this.remove(containers, runFilter(lab, run));
+    const entry = await this.opts.registry?.get(lab);
+    if (entry?.run === run) await this.opts.registry?.remove(lab);
+    return { removed, intact };
+  }
+
+  async holds(lab: string, run: string): Promise<boolean> {
+    const made = this.made.get(run);
+    if (!made) return false;
+    const [containers, { Volumes }] = await Promise.all([this.docker.listContainers({ all: true, filters: runFilter(lab, run) }), this.docker.listVolumes({ filters: runFilter(lab, run) })]);
+    const present = new Set([...containers.filter((c) => c.State === 'running').map((c) => c.Id), ...(Volumes ?? []).map((v) => `volume:${v.Name}`)]);
+    return [...made].every((id) => present.has(id));
+  }
+
+  async list(opts: { health?: boolean } = {}): Promise<LabSummary[]> {
+    return Promise.all((await this.labs()).map((lab) => this.summary(lab, opts.health ?? false)));
+  }
+
+  /** A lab's summary; `health`: a complete lab's switch is read too, for hosts that restarted unseen. */
+  private async summary(lab: LabObjects, health: boolean): Promise<LabSummary> {
+    const summary = summarize(lab);
+    const complete = summary.status === 'running' || summary.status === 'degraded';
+    return health && complete ? summarize(lab, await this.unplugged(lab)) : summary;
+  }
+
+  /** Every lab's containers and whether it was completely built. */
+  private async labs(): Promise<LabObjects[]> {
+    const [containers, { Volumes }] = await Promise.all([
+      this.docker.listContainers({ all: true, filters: labFilter() }),
+      this.docker.listVolumes({ filters: { label: [`${LABELS.role}=${BUILT_ROLE}`] } }),
+    ]);
+    return labObjects(containers, new Set((Volumes ?? []).map((v) => v.Labels?.[LABELS.lab] ?? '')));
+  }
+
+  /** Running hosts whose switch port is gone (restarted: their network namespace is new). One read of the switch. */
+  private async unplugged(lab: LabObjects): Promise<string[]> {
+    if (switchOf(lab)?.State !== 'running') return [];
+    const r = await this.channel(lab.name, SWITCH)
+      .run(`ip -o link show master ${SWITCH_BRIDGE}`, 5000)
+      .catch(() => null);
+    if (!r || r.code !== 0) return [];
+    const ports = r.stdout.split('\n').map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1] ?? '').filter(Boolean);
+    return unpluggedHosts(lab, ports);
   }
 
   async labSpec(lab: string): Promise<LabSpec | null> {
@@ -273,25 +366,23 @@ export class DockerDriver implements HostDriver {
   }
 
   async exec(lab: string, host: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    try {
-      return await runExec(this.docker, containerName(lab, host), argv, opts);
-    } catch (e) {
-      if (isNotFound(e)) throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
-      throw e;
-    }
+    return runExec(this.docker, containerName(lab, host), argv, opts).catch((e: unknown) => {
+      throw hostError(lab, host, e);
+    });
   }
 
   async spawn(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
-    try {
-      return await spawnExec(this.docker, containerName(lab, host), argv, opts);
-    } catch (e) {
-      if (isNotFound(e)) throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
-      throw e;
-    }
+    return spawnExec(this.docker, containerName(lab, host), argv, opts).catch((e: unknown) => {
+      throw hostError(lab, host, e);
+    });
   }
 
   channel(lab: string, host: string): ScriptChannel {
-    return this.channels.get(lab, host, () => openExecChannel(this.docker, containerName(lab, host), ['sh']));
+    return this.channels.get(lab, host, () =>
+      openExecChannel(this.docker, containerName(lab, host), ['sh']).catch((e: unknown) => {
+        throw hostError(lab, host, e);
+      }),
+    );
   }
 
   observeScope(): ObserveScope {
@@ -299,32 +390,28 @@ export class DockerDriver implements HostDriver {
   }
 
   shell(lab: string, host: string, argv: string[], opts: ShellOptions): Promise<ShellStream> {
-    return openDockerShell(this.docker, containerName(lab, host), argv, opts);
+    return openDockerShell(this.docker, containerName(lab, host), argv, opts).catch((e: unknown) => {
+      throw hostError(lab, host, e);
+    });
   }
 
-  async collectGarbage(busy: ReadonlySet<string> = new Set()): Promise<{ removed: string[]; kept: string[] }> {
+  async collectGarbage(): Promise<GcResult> {
     const removed: string[] = [];
-    const kept: string[] = [];
-    const [labs, containers] = await Promise.all([this.list(), this.docker.listContainers({ all: true, filters: labFilter() })]);
-    for (const lab of labs) {
-      const builders = containers.filter((c) => c.Labels[LABELS.lab] === lab.name).map((c) => c.Labels[LABELS.builder]);
-      if (busy.has(lab.name) || builders.some((b) => b && builderAlive(b))) {
-        kept.push(lab.name);
+    const kept: LabSummary[] = [];
+    for (const lab of await this.labs()) {
+      const summary = summarize(lab);
+      // Only this user's labs: another user's, even half built, is theirs to remove.
+      if (ownedByOther(summary.owner)) continue;
+      if (summary.status !== 'failed') {
+        kept.push(await this.summary(lab, true));
         continue;
       }
-      if (lab.status === 'running' && (await this.allHostsReady(lab))) {
-        kept.push(lab.name);
-        continue;
-      }
-      await this.destroy(lab.name);
+      this.channels.closeLab(lab.name);
+      await this.remove(lab.containers, labFilter(lab.name));
+      await this.opts.registry?.remove(lab.name);
       removed.push(lab.name);
     }
     return { removed, kept };
-  }
-
-  private async allHostsReady(lab: LabSummary): Promise<boolean> {
-    const checks = await Promise.all(lab.hosts.map((h) => runExec(this.docker, containerName(lab.name, h.name), ['test', '-f', READY_FILE]).then((r) => r.code === 0, () => false)));
-    return checks.every(Boolean);
   }
 
   async dispose(): Promise<void> {
@@ -332,17 +419,32 @@ export class DockerDriver implements HostDriver {
   }
 }
 
-function extraHosts(req: CreateRequest): string[] {
-  const entries = req.allocation.hosts.map((h) => `${h.name}:${h.underlayIp}`);
-  if (req.allocation.internet) entries.push(`internet:${req.allocation.internet.address}`);
+function extraHosts(allocation: Allocation): string[] {
+  const entries = allocation.hosts.map((h) => `${h.name}:${h.underlayIp}`);
+  if (allocation.internet) entries.push(`internet:${allocation.internet.address}`);
   return entries;
 }
 
-function parseSpecLabel(label: string | undefined): LabSpec | null {
-  if (!label) return null;
-  try {
-    return JSON.parse(label) as LabSpec;
-  } catch {
-    return null;
-  }
+/** A host's container: the node image, no Docker network (eth0 comes from the lab's own switch), the lab's labels. */
+function hostContainer(lab: string, allocation: Allocation, hp: HostPlan, identity: Record<string, string>): Docker.ContainerCreateOptions {
+  const ip = hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp;
+  return {
+    name: containerName(lab, hp.host),
+    Hostname: hp.host,
+    Image: NODE_IMAGE,
+    Cmd: ['sleep', 'infinity'],
+    Env: [`PODNET_LAB=${lab}`, `PODNET_HOST=${hp.host}`],
+    Labels: { ...identity, [LABELS.host]: hp.host, [LABELS.role]: hp.role, [LABELS.address]: ip },
+    StopTimeout: 1,
+    HostConfig: {
+      CapAdd: CAPS,
+      Init: true,
+      NetworkMode: 'none',
+      SecurityOpt: ['apparmor=unconfined'],
+      Sysctls: { 'net.ipv4.ip_forward': '1', ...IPV6_OFF },
+      // Lab hosts find each other by name without any DNS server.
+      ExtraHosts: extraHosts(allocation),
+    },
+  };
 }
+

@@ -67,11 +67,12 @@ export async function openExecChannel(docker: Docker, containerName: string, arg
   };
 }
 
-/** A process with streamed, unbuffered output that can be signalled (see spawn-wrapper.ts). */
+/** A process with streamed, unbuffered output that can be signalled and paused (see spawn-wrapper.ts). */
 export async function spawnExec(docker: Docker, containerName: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess> {
   const container = docker.getContainer(containerName);
-  const exec = await container.exec({ Cmd: pidReportingArgv(argv), AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
+  const withStdin = opts.stdin !== undefined;
+  const exec = await container.exec({ Cmd: pidReportingArgv(argv), AttachStdout: true, AttachStderr: true, AttachStdin: withStdin });
+  const stream = await exec.start({ hijack: true, stdin: withStdin });
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
@@ -87,11 +88,17 @@ export async function spawnExec(docker: Docker, containerName: string, argv: str
     const info = await exec.inspect().catch(() => null);
     return info?.ExitCode ?? -1;
   });
+  // The end of the input half-closes the connection: the process reads its end of file.
+  if (Buffer.isBuffer(opts.stdin)) stream.end(opts.stdin);
+  else if (opts.stdin) opts.stdin.pipe(stream);
   return {
     exited,
     async kill(signal = 'TERM') {
       const kill = await pidFilter.signalArgv(signal);
       if (kill) await runExec(docker, containerName, kill).catch(() => undefined);
     },
+    // The connection carries both streams: pausing it stops both, and Docker then stops reading the process's pipes.
+    pause: () => void stream.pause(),
+    resume: () => void stream.resume(),
   };
 }

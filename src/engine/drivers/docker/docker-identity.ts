@@ -12,7 +12,15 @@ export const LABELS = {
   source: 'podnet.source',
   address: 'podnet.address',
   underlay: 'podnet.underlay',
+  /** `user@machine` of whoever built the lab: others' labs are not removed without --force. */
+  owner: 'podnet.owner',
+  /** The build that made the object: a failed build removes what it made, and nothing else. */
+  run: 'podnet.run',
 } as const;
+
+/** The volume that marks a lab as completely built (labels cannot change, so completion is an object of its own). */
+export const BUILT_ROLE = 'built';
+export const builtMarkerName = (lab: string) => `podnet-${lab}-built`;
 
 /** The container that is the lab's underlay: an L2 switch (a bridge) every host's eth0 is plugged into. */
 export const SWITCH = 'underlay';
@@ -22,3 +30,4 @@ export const containerName = (lab: string, host: string) => `podnet-${lab}-${hos
 
 export { switchPortName } from '../switch-port';
 export const labFilter = (lab?: string) => ({ label: [lab ? `${LABELS.lab}=${lab}` : LABELS.lab] });
+export const runFilter = (lab: string, run: string) => ({ label: [`${LABELS.lab}=${lab}`, `${LABELS.run}=${run}`] });

@@ -8,18 +8,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { ERROR_CODES } from '../../../shared/errors';
-import type { ExecResult, LabSummary } from '../../../shared/lab';
+import type { ExecResult, LabFault, LabSummary } from '../../../shared/lab';
 import { PodnetError, isPodnetError, throwIfAborted } from '../../errors';
 import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
 import type { LabSpec } from '../../spec/lab-spec';
 import { isValidName } from '../../spec/names';
 import { firstFailure, mapLimit } from '../../util/map-limit';
-import { builderAlive, currentBuilder } from '../builder';
-import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { builderAlive, builderPid, currentBuilder } from '../builder';
+import { ownedByOther, refuseOthersLab } from '../lab-owner';
+import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
-import { LOCAL_ROOT, NETNS_DIR, hostEtcUpper, hostNamespaces, labDir, labRecordFile, netnsName, nsenterArgv } from './local-layout';
+import { LOCAL_ROOT, NETNS_DIR, SWITCH, hostNamespaces, labDir, labRecordFile, netnsName, nsenterArgv } from './local-layout';
 import { checkLocalPrerequisites } from './local-preflight';
 import { openProcessChannel, runProcess, spawnProcess } from './local-process';
 import { hostPrelude, hostsFile, setupScript, teardownScript } from './local-scripts';
@@ -32,6 +33,9 @@ interface LocalLabRecord {
   builder: string;
   status: 'building' | 'running';
   createdAt: string;
+  /** The build that made it, and whose it is (absent in labs of an older Podnet). */
+  run?: string;
+  owner?: string;
   underlay: string | null;
   hosts: { name: string; role: 'host' | 'internet'; address: string }[];
 }
@@ -67,7 +71,7 @@ export class LocalDriver implements HostDriver {
       role: hp.role,
       address: hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp,
     }));
-    const record: LocalLabRecord = { name: lab, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), underlay: allocation.underlay.subnet, hosts };
+    const record: LocalLabRecord = { name: lab, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), run: req.run.id, owner: req.run.owner, underlay: allocation.underlay.subnet, hosts };
     await mkdir(labDir(lab, this.root), { recursive: true });
     await this.writeRecord(record);
     throwIfAborted(req.signal);
@@ -98,26 +102,54 @@ export class LocalDriver implements HostDriver {
     return { tails };
   }
 
-  async destroy(lab: string): Promise<string[]> {
-    this.channels.closeLab(lab);
+  async destroy(lab: string, opts: { force?: boolean } = {}): Promise<string[]> {
     if (!isValidName(lab)) return [];
+    if (!opts.force) refuseOthersLab(lab, (await this.record(lab))?.owner);
+    return this.teardown(lab);
+  }
+
+  private async teardown(lab: string): Promise<string[]> {
+    this.channels.closeLab(lab);
     const r = await runProcess(['sh', '-s'], { stdin: teardownScript(lab, this.root) });
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `removing lab ${lab} failed: ${r.stderr.trim()}`);
     return r.stdout.split('\n').filter(Boolean);
   }
 
+  async discard(lab: string, run: string): Promise<{ removed: string[]; intact: boolean }> {
+    const record = await this.record(lab);
+    // The lab's folder holds another build's record: that build owns the namespaces now.
+    if (record && record.run !== run) return { removed: [], intact: false };
+    return { removed: await this.teardown(lab), intact: record !== null };
+  }
+
+  async holds(lab: string, run: string): Promise<boolean> {
+    const record = await this.record(lab);
+    return record?.run === run && record.hosts.every((h) => existsSync(`${NETNS_DIR}/${netnsName(lab, h.name)}`));
+  }
+
   async list(): Promise<LabSummary[]> {
-    return (await this.records()).map((r) => {
-      const hosts = r.hosts.map((h) => ({
-        name: h.name,
-        role: h.role,
-        address: h.address,
-        pods: r.spec.hosts.find((s) => s.name === h.name)?.pods.map((p) => p.name) ?? [],
-        running: existsSync(`${NETNS_DIR}/${netnsName(r.name, h.name)}`),
-      }));
-      const status: LabSummary['status'] = r.status === 'building' ? 'building' : hosts.every((h) => h.running) ? 'running' : 'degraded';
-      return { name: r.name, driver: 'local', mode: r.spec.network.mode, backend: r.spec.network.backend, status, underlay: r.underlay, hosts, source: r.source };
-    });
+    return (await this.records()).map((r) => this.summarize(r));
+  }
+
+  private summarize(r: LocalLabRecord): LabSummary {
+    const hosts = r.hosts.map((h) => ({
+      name: h.name,
+      role: h.role,
+      address: h.address,
+      pods: r.spec.hosts.find((s) => s.name === h.name)?.pods.map((p) => p.name) ?? [],
+      running: existsSync(`${NETNS_DIR}/${netnsName(r.name, h.name)}`),
+    }));
+    let faults: LabFault[] = [];
+    let status: LabSummary['status'];
+    if (r.status === 'building') {
+      status = builderAlive(r.builder) ? 'building' : 'failed';
+      if (status === 'failed') faults = [{ part: 'build', problem: 'unfinished', message: `its build${builderPid(r.builder) ? ` (pid ${builderPid(r.builder)})` : ''} ended before the lab was up` }];
+    } else {
+      faults = hosts.filter((h) => !h.running).map((h) => ({ part: h.name, problem: 'missing' as const, message: `${h.name} missing (its namespace is gone)` }));
+      if (!existsSync(`${NETNS_DIR}/${netnsName(r.name, SWITCH)}`)) faults.unshift({ part: 'underlay', problem: 'missing', message: 'the underlay switch missing (its namespace is gone)' });
+      status = faults.length > 0 ? 'degraded' : 'running';
+    }
+    return { name: r.name, driver: 'local', mode: r.spec.network.mode, backend: r.spec.network.backend, status, faults, underlay: r.underlay, hosts, source: r.source, owner: r.owner ?? null };
   }
 
   async labSpec(lab: string): Promise<LabSpec | null> {
@@ -144,17 +176,17 @@ export class LocalDriver implements HostDriver {
     return openLocalShell(nsenterArgv(this.namespaces(lab, host), argv), { ...opts, env: { ...hostEnv(lab, host), ...opts.env } });
   }
 
-  async collectGarbage(busy: ReadonlySet<string> = new Set()): Promise<{ removed: string[]; kept: string[] }> {
+  async collectGarbage(): Promise<GcResult> {
     const removed: string[] = [];
-    const kept: string[] = [];
-    const records = await this.records();
-    for (const r of records) {
-      const ready = r.status === 'running' && r.hosts.every((h) => existsSync(`${hostEtcUpper(r.name, h.name, this.root)}/podnet/ready`) && existsSync(`${NETNS_DIR}/${netnsName(r.name, h.name)}`));
-      if (busy.has(r.name) || builderAlive(r.builder) || ready) {
-        kept.push(r.name);
+    const kept: LabSummary[] = [];
+    for (const r of await this.records()) {
+      const summary = this.summarize(r);
+      if (ownedByOther(summary.owner)) continue;
+      if (summary.status !== 'failed') {
+        kept.push(summary);
         continue;
       }
-      await this.destroy(r.name);
+      await this.teardown(r.name);
       removed.push(r.name);
     }
     // Namespaces of labs whose folder is gone (a removed /run/podnet). A lab's folder is made before its first
@@ -162,10 +194,10 @@ export class LocalDriver implements HostDriver {
     const orphans = new Set(
       (await readdir(NETNS_DIR).catch(() => [] as string[]))
         .map((n) => /^podnet\.([a-z][a-z0-9-]*)\.[a-z][a-z0-9-]*$/.exec(n)?.[1])
-        .filter((n): n is string => !!n && !busy.has(n) && !existsSync(labDir(n, this.root))),
+        .filter((n): n is string => !!n && !existsSync(labDir(n, this.root))),
     );
     for (const lab of orphans) {
-      await this.destroy(lab);
+      await this.teardown(lab);
       removed.push(lab);
     }
     return { removed, kept };

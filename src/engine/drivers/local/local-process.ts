@@ -40,11 +40,23 @@ export function runProcess(argv: readonly string[], opts: ExecOptions & { env?: 
   });
 }
 
-/** A process whose output streams as it comes, stopped by a signal (nsenter execs the argv: same PID). */
+/**
+ * A process whose output streams as it comes (and waits while it is not
+ * read), stopped by a signal. It leads a process group of its own (nsenter
+ * execs the argv: same PID), so a signal reaches what it started too — as a
+ * terminal's Ctrl-C does.
+ */
 export function spawnProcess(argv: readonly string[], opts: SpawnOptions, env?: Record<string, string>): Promise<SpawnedProcess> {
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  child.stdout.on('data', (b: Buffer) => opts.onStdout(b));
-  child.stderr.on('data', (b: Buffer) => opts.onStderr?.(b));
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
+  const stdout = child.stdout!;
+  const stderr = child.stderr!;
+  stdout.on('data', (b: Buffer) => opts.onStdout(b));
+  stderr.on('data', (b: Buffer) => opts.onStderr?.(b));
+  if (child.stdin) {
+    child.stdin.on('error', () => undefined);
+    if (Buffer.isBuffer(opts.stdin)) child.stdin.end(opts.stdin);
+    else opts.stdin?.pipe(child.stdin);
+  }
   const exited = new Promise<number>((resolve) => {
     child.on('error', () => resolve(-1));
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1)));
@@ -55,7 +67,20 @@ export function spawnProcess(argv: readonly string[], opts: SpawnOptions, env?: 
       resolve({
         exited,
         kill: async (signal = 'TERM') => {
-          if (child.exitCode === null && child.signalCode === null) child.kill(`SIG${signal}`);
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          try {
+            process.kill(-child.pid!, `SIG${signal}`);
+          } catch {
+            child.kill(`SIG${signal}`);
+          }
+        },
+        pause: () => {
+          stdout.pause();
+          stderr.pause();
+        },
+        resume: () => {
+          stdout.resume();
+          stderr.resume();
         },
       }),
     );

@@ -67,6 +67,8 @@ export interface HostCheck {
   underlay: { ip: string; dev: string } | null;
   /** The lab whose state is on the machine already, if any. */
   labThere: string | null;
+  /** Whose that lab is (null: not recorded). */
+  ownerThere: string | null;
 }
 
 /**
@@ -74,7 +76,7 @@ export interface HostCheck {
  * the underlay is on `iface` if given, else on the default route's
  * interface, else on the interface holding that address.
  */
-export function assessHostCheck(output: string, t: SshTarget, needs: CheckNeeds, lab: string, serverAddress: string | null): HostCheck {
+export function assessHostCheck(output: string, t: SshTarget, needs: CheckNeeds, lab: string, serverAddress: string | null, who: { me: string; force?: boolean } | null = null): HostCheck {
   const sections = splitSections(output);
   const problems: string[] = [];
   const missing = (sections.get('missing') ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
@@ -90,14 +92,21 @@ export function assessHostCheck(output: string, t: SshTarget, needs: CheckNeeds,
   const routes = parseRoutes(routeJson);
   const manifest = sections.get('lab')?.trim();
   let labThere: string | null = null;
+  let ownerThere: string | null = null;
   if (manifest) {
     try {
-      labThere = (JSON.parse(manifest) as { lab?: string }).lab ?? null;
+      const m = JSON.parse(manifest) as { lab?: string; owner?: string };
+      labThere = m.lab ?? null;
+      ownerThere = m.owner ?? null;
     } catch {
       labThere = '(unreadable state)';
     }
   }
   if (labThere && labThere !== lab) problems.push(`it already holds lab ${labThere} (one lab per machine): remove it first with podnet down ${labThere}`);
+  // The same name, built by someone else: their lab, not the remains of an earlier run of ours.
+  if (labThere === lab && who && ownerThere && ownerThere !== who.me && !who.force) {
+    problems.push(`it holds lab ${lab} of ${ownerThere}, not yours: pick another lab name, or replace theirs with podnet up --force`);
+  }
 
   let underlay = findUnderlay(links, routes, t.iface, serverAddress);
   // What the machine says goes into the plan's commands: only plain interface names and IPv4 addresses.
@@ -119,7 +128,7 @@ export function assessHostCheck(output: string, t: SshTarget, needs: CheckNeeds,
     const hit = needs.subnets.find((s) => safeOverlaps(s, dst));
     if (hit) problems.push(`its route ${r.dst}${r.dev ? ` dev ${r.dev}` : ''} overlaps the lab's ${hit}: pick another network.cidr in the lab file`);
   }
-  return { problems, underlay: typeof underlay === 'string' ? null : underlay, labThere };
+  return { problems, underlay: typeof underlay === 'string' ? null : underlay, labThere, ownerThere };
 }
 
 function safeOverlaps(a: string, b: string): boolean {

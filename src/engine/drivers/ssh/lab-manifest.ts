@@ -13,6 +13,10 @@ export interface IptablesRule {
 
 export interface LabManifest {
   lab: string;
+  /** `user@machine` whose lab it is: another user's is not torn down without --force. */
+  owner?: string;
+  /** The build that wrote it: a failed build removes its own state, not a later build's. */
+  run?: string;
   host: string;
   stateDir: string;
   netns: string[];
@@ -44,8 +48,8 @@ const after = (argv: readonly string[], word: string) => {
   return i >= 0 ? (argv[i + 1] ?? null) : null;
 };
 
-export function labManifest(lab: string, plan: HostPlan, stateDir: string): LabManifest {
-  const m: LabManifest = { lab, host: plan.host, stateDir, netns: [], links: [], routes: [], addresses: [], chains: [], rules: [], policies: [], sysctls: [], files: [] };
+export function labManifest(lab: string, plan: HostPlan, stateDir: string, build?: { owner: string; run: string }): LabManifest {
+  const m: LabManifest = { lab, ...(build ? { owner: build.owner, run: build.run } : {}), host: plan.host, stateDir, netns: [], links: [], routes: [], addresses: [], chains: [], rules: [], policies: [], sysctls: [], files: [] };
   const steps = plan.phases.flatMap((p) => p.steps);
   for (const s of steps) {
     if (s.kind === 'cmd') {

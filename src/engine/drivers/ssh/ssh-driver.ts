@@ -14,8 +14,10 @@ import type { LabRegistry, RegistryEntry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
 import { shellQuote } from '../../util/shell-quote';
 import { firstFailure } from '../../util/map-limit';
-import { builderAlive, currentBuilder } from '../builder';
-import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, PrepareOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { builderAlive, builderPid, currentBuilder } from '../builder';
+import { othersLabError, ownedByOther } from '../lab-owner';
+import { currentOwner } from '../../util/process-identity';
+import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, PrepareOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
@@ -40,6 +42,9 @@ export interface SshDriverOptions {
 }
 
 const q = shellQuote;
+/** Exit codes of a host's removal: nothing of this lab (or build) there; another user's lab there. */
+const NOT_THERE = 4;
+const OTHERS = 3;
 
 export class SshDriver implements HostDriver {
   readonly kind = 'ssh' as const;
@@ -74,11 +79,11 @@ export class SshDriver implements HostDriver {
           const why = r.stderr.trim().split('\n').pop() ?? `exit code ${r.code}`;
           return [`user ${t.user} is not root and cannot use sudo without a password (${why}): log in as root, or allow passwordless sudo for ${t.user}`];
         }
-        const check = assessHostCheck(r.stdout, t, needs, spec.name, conn.serverAddress);
+        const check = assessHostCheck(r.stdout, t, needs, spec.name, conn.serverAddress, { me: currentOwner(), force: opts.force ?? false });
         if (check.problems.length > 0) return check.problems;
         if (check.labThere === spec.name) {
-          opts.onLog?.(`${h.name}: removing what an earlier run of ${spec.name} left there`);
-          await this.teardownHost(spec.name, t);
+          opts.onLog?.(`${h.name}: removing what ${ownedByOther(check.ownerThere) ? `${check.ownerThere}'s lab ${spec.name} (--force)` : `an earlier run of ${spec.name}`} left there`);
+          await this.teardownHost(spec.name, t, { force: true });
         }
         found.set(h.name, check.underlay!);
         return [];
@@ -106,7 +111,7 @@ export class SshDriver implements HostDriver {
   async create(req: CreateRequest): Promise<CreateResult> {
     const { spec, allocation } = req;
     const underlay = Object.fromEntries(allocation.hosts.map((h) => [h.name, { ip: h.underlayIp, dev: h.underlayDev }]));
-    const entry: RegistryEntry = { name: spec.name, driver: 'ssh', engine: null, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), underlay };
+    const entry: RegistryEntry = { name: spec.name, driver: 'ssh', engine: null, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), run: req.run.id, owner: req.run.owner, underlay };
     await this.opts.registry.put(entry);
     this.entries.set(spec.name, entry);
     const tails = new Map<string, string>();
@@ -114,7 +119,7 @@ export class SshDriver implements HostDriver {
       req.plan.hosts.map(async (hp) => {
         const t = targetOf(spec.hosts.find((h) => h.name === hp.host)!);
         req.onEvent({ type: 'host-created', host: hp.host });
-        const manifest = labManifest(spec.name, hp, SSH_STATE_DIR);
+        const manifest = labManifest(spec.name, hp, SSH_STATE_DIR, { owner: req.run.owner, run: req.run.id });
         const own: Step[] = [
           { kind: 'file', path: `${SSH_STATE_DIR}/manifest.json`, content: JSON.stringify(manifest, null, 2) + '\n', mode: 0o644 },
           { kind: 'file', path: `${SSH_STATE_DIR}/down.sh`, content: teardownScript(manifest), mode: 0o755 },
@@ -134,17 +139,19 @@ export class SshDriver implements HostDriver {
     return { tails };
   }
 
-  async destroy(lab: string): Promise<string[]> {
+  async destroy(lab: string, opts: { force?: boolean } = {}): Promise<string[]> {
     const entry = await this.entry(lab);
-    return entry ? this.destroySpec(entry.spec) : [];
+    return entry ? this.destroySpec(entry.spec, opts) : [];
   }
 
   /** Removes a lab from the machines its spec names (also a lab this user's registry does not know: `podnet down lab.yaml`). */
-  async destroySpec(spec: LabSpec): Promise<string[]> {
+  async destroySpec(spec: LabSpec, opts: { force?: boolean } = {}): Promise<string[]> {
     const lab = spec.name;
     this.channels.closeLab(lab);
-    const results = await Promise.allSettled(spec.hosts.map(async (h) => (await this.teardownHost(lab, targetOf(h))).map((l) => `${h.name}: ${l}`)));
+    const results = await Promise.allSettled(spec.hosts.map(async (h) => (await this.teardownHost(lab, targetOf(h), opts)).lines.map((l) => `${h.name}: ${l}`)));
     const failed = results.map((r, i) => [r, spec.hosts[i]!.name] as const).filter(([r]) => r.status === 'rejected');
+    const owned = failed.map(([r]) => (r as PromiseRejectedResult).reason).find((e) => isPodnetError(e) && e.code === ERROR_CODES.LAB_OWNED);
+    if (owned) throw owned;
     if (failed.length > 0) {
       const why = failed.map(([r, host]) => `${host}: ${((r as PromiseRejectedResult).reason as Error).message}`).join('\n');
       throw new PodnetError(ERROR_CODES.BACKEND_UNAVAILABLE, `lab ${lab} could not be removed from every machine:\n${why}`, {
@@ -156,20 +163,42 @@ export class SshDriver implements HostDriver {
     return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
   }
 
+  async discard(lab: string, run: string): Promise<{ removed: string[]; intact: boolean }> {
+    const entry = await this.entry(lab);
+    if (!entry || entry.run !== run) return { removed: [], intact: false };
+    this.channels.closeLab(lab);
+    const results = await Promise.allSettled(entry.spec.hosts.map((h) => this.teardownHost(lab, targetOf(h), { run })));
+    await this.opts.registry.remove(lab);
+    this.entries.delete(lab);
+    const done = results.flatMap((r, i) => (r.status === 'fulfilled' ? [{ host: entry.spec.hosts[i]!.name, ...r.value }] : []));
+    return { removed: done.flatMap((d) => d.lines.map((l) => `${d.host}: ${l}`)), intact: done.length === results.length && done.every((d) => d.found) };
+  }
+
+  async holds(lab: string, run: string): Promise<boolean> {
+    return (await this.entry(lab))?.run === run;
+  }
+
   async list(): Promise<LabSummary[]> {
     const all = (await this.opts.registry.all()).filter((e) => e.driver === 'ssh');
     for (const e of all) this.entries.set(e.name, e);
-    return all.map((e) => ({
+    return all.map((e) => this.summarize(e));
+  }
+
+  private summarize(e: RegistryEntry): LabSummary {
+    const failed = e.status === 'building' && !builderAlive(e.builder);
+    return {
       name: e.name,
       driver: 'ssh',
       mode: e.spec.network.mode,
       backend: e.spec.network.backend,
-      status: e.status,
+      status: failed ? 'failed' : e.status,
+      faults: failed ? [{ part: 'build', problem: 'unfinished', message: `its build${builderPid(e.builder) ? ` (pid ${builderPid(e.builder)})` : ''} ended before the lab was up` }] : [],
       underlay: null,
       // Reachability is not known without trying: observation tries, and shows a host that is away as unreachable.
       hosts: e.spec.hosts.map((h) => ({ name: h.name, role: 'host' as const, address: e.underlay?.[h.name]?.ip ?? h.ssh?.address ?? null, pods: h.pods.map((p) => p.name), running: true })),
       source: e.source,
-    }));
+      owner: e.owner ?? null,
+    };
   }
 
   async labSpec(lab: string): Promise<LabSpec | null> {
@@ -205,19 +234,21 @@ export class SshDriver implements HostDriver {
     return openSshShell(this.connection(t), asRoot(t.user, ['env', ...env, ...argv]), opts);
   }
 
-  async collectGarbage(busy: ReadonlySet<string> = new Set()): Promise<{ removed: string[]; kept: string[] }> {
+  async collectGarbage(): Promise<GcResult> {
     const removed: string[] = [];
-    const kept: string[] = [];
+    const kept: LabSummary[] = [];
     for (const e of (await this.opts.registry.all()).filter((x) => x.driver === 'ssh')) {
-      if (busy.has(e.name) || builderAlive(e.builder) || (e.status === 'running' && (await this.stillThere(e)))) {
-        kept.push(e.name);
+      const summary = this.summarize(e);
+      if (ownedByOther(summary.owner)) continue;
+      if (summary.status !== 'failed') {
+        kept.push(summary);
         continue;
       }
       try {
-        await this.destroy(e.name);
+        await this.destroySpec(e.spec);
         removed.push(e.name);
       } catch {
-        kept.push(e.name);
+        kept.push(summary); // a machine is away: nothing can be removed there now
       }
     }
     return { removed, kept };
@@ -229,32 +260,26 @@ export class SshDriver implements HostDriver {
     this.connections.clear();
   }
 
-  /** Runs the host's own removal script, if the state there is this lab's. Returns what it removed. */
-  private async teardownHost(lab: string, t: SshTarget): Promise<string[]> {
+  /**
+   * Runs the host's own removal script if the state there is this lab's (and, with `run`, that build's).
+   * Another user's lab there is refused (LAB_OWNED) unless `force`. `found`: the state was there and removed.
+   */
+  private async teardownHost(lab: string, t: SshTarget, opts: { force?: boolean; run?: string } = {}): Promise<{ lines: string[]; found: boolean }> {
     const d = SSH_STATE_DIR;
+    const m = '"$d/manifest.json"';
     const script = `d=${q(d)}
-[ -f "$d/manifest.json" ] || exit 0
-grep -q ${q(`"lab": ${JSON.stringify(lab)},`)} "$d/manifest.json" || { echo "it holds another lab now; left alone" >&2; exit 0; }
-exec sh "$d/down.sh"`;
+[ -f ${m} ] || exit ${NOT_THERE}
+grep -q ${q(`"lab": ${JSON.stringify(lab)},`)} ${m} || { echo "it holds another lab now; left alone" >&2; exit ${NOT_THERE}; }
+${opts.run ? `grep -q ${q(`"run": ${JSON.stringify(opts.run)},`)} ${m} || { echo "another build's state; left alone" >&2; exit ${NOT_THERE}; }
+` : ''}${
+      opts.force ? '' : `if grep -q '^  "owner": ' ${m} && ! grep -q ${q(`"owner": ${JSON.stringify(currentOwner())},`)} ${m}; then sed -n 's/^  "owner": "\\(.*\\)",$/\\1/p' ${m} >&2; exit ${OTHERS}; fi
+`
+    }exec sh "$d/down.sh"`;
     const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: true });
+    if (r.code === NOT_THERE) return { lines: [], found: false };
+    if (r.code === OTHERS) throw othersLabError(lab, r.stderr.trim() || 'another user');
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${t.host}: removing the lab failed: ${r.stderr.trim() || `exit code ${r.code}`}`);
-    return r.stdout.split('\n').filter(Boolean);
-  }
-
-  /** Is a running lab still complete on every machine (or are some simply away)? */
-  private async stillThere(e: RegistryEntry): Promise<boolean> {
-    const checks = await Promise.all(
-      e.spec.hosts.map(async (h) => {
-        const t = targetOf(h);
-        const script = `grep -q ${q(`"lab": ${JSON.stringify(e.name)},`)} ${q(`${SSH_STATE_DIR}/manifest.json`)} && test -f ${q(`${SSH_STATE_DIR}/ready`)}`;
-        try {
-          return (await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: false })).code === 0;
-        } catch {
-          return true; // away: nothing can be removed there now anyway
-        }
-      }),
-    );
-    return checks.every(Boolean);
+    return { lines: r.stdout.split('\n').filter(Boolean), found: true };
   }
 
   private connection(t: SshTarget): SshConnection {

@@ -22,6 +22,7 @@ export interface Launch {
 }
 
 export type StopState = { status: 'stopping' } | { status: 'failed'; error: ErrorInfo };
+export type RepairState = { status: 'repairing' } | { status: 'failed'; error: ErrorInfo } | { status: 'done'; done: string[] };
 
 const LOG_LINES = 200;
 
@@ -30,6 +31,7 @@ export class LabsStore {
   running = $state<LabSummary[]>([]);
   launches = $state<Record<string, Launch>>({});
   stops = $state<Record<string, StopState>>({});
+  repairs = $state<Record<string, RepairState>>({});
   listError = $state<ErrorInfo | null>(null);
   private readonly off: (() => void)[] = [];
   private seq = 0;
@@ -128,6 +130,25 @@ export class LabsStore {
       this.stops[name] = { status: 'failed', error: errorInfo(e) };
       return false;
     }
+  }
+
+  /** Brings a degraded lab back; true when it runs as built again. */
+  async repair(name: string): Promise<boolean> {
+    this.repairs[name] = { status: 'repairing' };
+    try {
+      const r = await this.api.invoke('labs:repair', { name });
+      this.repairs[name] = { status: 'done', done: r.done };
+      await this.refresh();
+      return true;
+    } catch (e) {
+      this.repairs[name] = { status: 'failed', error: errorInfo(e) };
+      await this.refresh();
+      return false;
+    }
+  }
+
+  dismissRepair(name: string): void {
+    delete this.repairs[name];
   }
 
   dispose(): void {
