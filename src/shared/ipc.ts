@@ -142,6 +142,7 @@ export interface PodnetApiError extends Error {
   code: SerializedError['code'];
   hint?: string;
   diagnostics?: SerializedError['diagnostics'];
+  omittedDiagnostics?: number;
 }
 
 /** What the renderer sees as `window.podnet`: one shape for both transports. */
@@ -201,6 +202,7 @@ export function envelopeError(error: SerializedError): PodnetApiError {
   e.code = error.code;
   if (error.hint) e.hint = error.hint;
   if (error.diagnostics) e.diagnostics = error.diagnostics;
+  if (error.omittedDiagnostics) e.omittedDiagnostics = error.omittedDiagnostics;
   return e;
 }
 
