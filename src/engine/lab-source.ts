@@ -1,10 +1,11 @@
 // Where a lab file comes from: a path on disk, or text (the app's editor).
 // Either way at most MAX_LAB_FILE_BYTES: a lab file is a few lines of YAML.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ERROR_CODES } from '../shared/errors';
 import type { DriverKind } from '../shared/lab';
 import { PodnetError } from './errors';
 import { MAX_LAB_FILE_BYTES } from './spec/limits';
+import type { ParseOptions } from './spec/parse-lab';
 import { decodeLabBytes, singleSpecError } from './spec/spec-error';
 import { UnreadableFileError, formatBytes, readBoundedFile } from './util/read-bounded-file';
 
@@ -44,4 +45,9 @@ export async function readLabSource(source: LabSource): Promise<LabText> {
   }
   const bytes = await readLabFileBytes(source.path);
   return { text: decodeLabBytes(bytes, source.path), file: source.path, path: resolve(source.path), ...driver };
+}
+
+/** How to parse what was read: its driver override, and the folder relative paths in it are relative to. */
+export function parseOptionsOf(lab: LabText): ParseOptions {
+  return { ...(lab.driver ? { driver: lab.driver } : {}), ...(lab.path ? { baseDir: dirname(lab.path) } : {}) };
 }

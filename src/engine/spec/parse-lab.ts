@@ -16,6 +16,7 @@ import { createSourceLocator, duplicateKeys, type SourceLocator } from './source
 import { printableLine } from '../util/printable';
 import type { SpecIssue } from './spec-issue';
 import { labSizeIssue, validateLab } from './validate-lab';
+import { resolveIdentityFiles } from './identity-files';
 import { yamlBudgetProblem } from './yaml-budget';
 import { singleSpecError, specError } from './spec-error';
 
@@ -36,6 +37,8 @@ export interface ParseOptions {
   takenSubnets?: readonly string[];
   /** Run the lab on this driver, whatever the file says. */
   driver?: DriverKind;
+  /** The lab file's folder: relative paths in it (ssh.identityFile) are relative to it. */
+  baseDir?: string;
 }
 
 export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}): ParsedLab {
@@ -86,6 +89,7 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
   const tooLarge = labSizeIssue(spec, parsed.data);
   if (tooLarge) throw specError(file, diagnose([tooLarge]));
   const issues = validateLab(spec, parsed.data, origins);
+  for (const issue of resolveIdentityFiles(spec, origins, opts.baseDir ?? null)) issues.push(issue);
   const underlay = spec.driver === 'ssh' ? null : (spec.underlay.subnet ?? pickUnderlaySubnet([...(opts.takenSubnets ?? []), ...labInternalRanges(spec)]));
   if (spec.driver !== 'ssh' && !underlay) issues.push({ path: ['underlay'], message: 'no free underlay subnet left in 198.18.0.0/15', hint: 'set underlay.subnet' });
   if (!spec.underlay.subnet) {

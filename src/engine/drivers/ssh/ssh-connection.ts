@@ -134,10 +134,10 @@ export class SshConnection {
     this.client = null;
   }
 
-  private open(): Promise<Client> {
+  private async open(): Promise<Client> {
     const t = this.target;
-    const auth = authPlan(t);
-    if (auth.methods.length === 0) return Promise.reject(noAuthError(t, auth));
+    const auth = await authPlan(t);
+    if (auth.methods.length === 0) throw noAuthError(t, auth);
     return new Promise((resolve, reject) => {
       const client = new (ssh2().Client)();
       let ready = false;
