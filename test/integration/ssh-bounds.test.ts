@@ -2,13 +2,16 @@
 // image running sshd): publishing the port the machine's sshd listens on is
 // refused before anything is built (the DNAT rule would send every new SSH
 // login, `podnet down` included, into the pod), and an identity file that
-// is not a key file (/dev/zero, a FIFO) is a clear, immediate input error.
+// is not a key file (/dev/zero, a FIFO) is a clear, immediate input error;
+// Podnet's own commands there have a deadline.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/index';
+import { KnownHosts } from '../../src/engine/drivers/ssh/known-hosts';
+import { SshConnection } from '../../src/engine/drivers/ssh/ssh-connection';
 import { podnet } from '../helpers/cli';
 import { dockerProblem, skipFor } from '../helpers/prerequisites';
 import { machineStateOverSsh, startVms, type Vm, type VmFleet } from '../helpers/ssh-vms';
@@ -65,6 +68,18 @@ ${o.publishPort ? `publish:\n  - { host: vm1, port: ${o.publishPort}, to: b, toP
     expect((await engine.exec('ssh-bounds', 'vm1', ['iptables-save', '-t', 'nat'])).stdout).toMatch(/--dport 8080 -j DNAT/);
     await engine.down('ssh-bounds');
     expect(machineStateOverSsh(vm, fleet.keyFile, join(fleet.dir, 'baseline_known_hosts'))).toBe(before);
+  });
+
+  it('ends one of its own commands that does not finish in time, with a message, and the connection stays usable', async () => {
+    const conn = new SshConnection({ host: 'vm1', address: vm.ip, port: 22, user: 'root', identityFile: fleet.keyFile, iface: null }, { known: new KnownHosts(join(stateDir, 'known_hosts')), policy: { acceptNew: true } });
+    try {
+      const started = Date.now();
+      await expect(conn.exec('sleep 30', { timeoutMs: 500 })).rejects.toMatchObject({ code: 'E_BACKEND_UNAVAILABLE', message: `vm1 (root@${vm.ip}) did not finish a command within 500 ms` });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect((await conn.exec('echo still here')).stdout).toBe('still here\n');
+    } finally {
+      conn.close();
+    }
   });
 
   it('identityFile /dev/zero or a FIFO: a clear input error at once (exit 2), never a hang or a full memory', async () => {

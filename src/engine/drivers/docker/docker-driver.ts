@@ -19,6 +19,8 @@ import { builderAlive, currentBuilder } from '../builder';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
+import { createContainer } from './create-container';
+import { guardDockerCalls } from './docker-calls';
 import { openExecChannel, runExec, spawnExec } from './docker-exec';
 import { LABELS, SWITCH, SWITCH_BRIDGE, containerName, labFilter, switchPortName } from './docker-identity';
 import { openDockerShell } from './docker-shell';
@@ -39,6 +41,13 @@ const CAPS = ['NET_ADMIN', 'SYS_ADMIN', 'NET_RAW'];
 /** No IPv6 on lab interfaces: keeps captures to what the lab is about. */
 const IPV6_OFF = { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1' };
 const READY_FILE = `${DOCKER_PLAN_CONTEXT.stateDir}/ready`;
+/**
+ * The switch plugs every host in, one after another over one shell: with 200
+ * hosts starting at once on two cores, one `ip link add` can wait long for
+ * the kernel's rtnl lock (the 10 s a script channel allows by default made
+ * `hosts: 200` fail after a minute).
+ */
+const SWITCH_STEP_TIMEOUT_MS = 180_000;
 
 function isNotFound(e: unknown): boolean {
   return (e as { statusCode?: number })?.statusCode === 404;
@@ -51,7 +60,7 @@ export class DockerDriver implements HostDriver {
   private readonly docker: Docker;
 
   constructor(private readonly opts: DockerDriverOptions) {
-    this.docker = opts.docker;
+    this.docker = guardDockerCalls(opts.docker, opts.engineLabel ?? process.env.DOCKER_HOST ?? 'the local socket');
   }
 
   /** The engine's client (image builds). */
@@ -120,7 +129,7 @@ export class DockerDriver implements HostDriver {
     const { spec, allocation } = req;
     const subnet = allocation.underlay.subnet!;
     throwIfAborted(signal);
-    const container = await this.docker.createContainer({
+    const container = await createContainer(this.docker, {
       name: containerName(spec.name, SWITCH),
       Hostname: SWITCH,
       Image: NODE_IMAGE,
@@ -148,7 +157,7 @@ export class DockerDriver implements HostDriver {
     throwIfAborted(signal);
     await container.start();
     // The switch's warm channel then plugs in every host (a few ms each, instead of one exec each).
-    const r = await this.channel(spec.name, SWITCH).run(`ip link add ${SWITCH_BRIDGE} type bridge && ip link set ${SWITCH_BRIDGE} mtu ${allocation.underlay.mtu} up`);
+    const r = await this.channel(spec.name, SWITCH).run(`ip link add ${SWITCH_BRIDGE} type bridge && ip link set ${SWITCH_BRIDGE} mtu ${allocation.underlay.mtu} up`, SWITCH_STEP_TIMEOUT_MS);
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `creating the underlay switch failed: ${r.stderr.trim()}`);
     req.onEvent({ type: 'underlay-ready', detail: `switch ${subnet}` });
   }
@@ -159,7 +168,7 @@ export class DockerDriver implements HostDriver {
     const pid = info.State.Pid;
     if (!Number.isInteger(pid) || pid <= 0) throw new PodnetError(ERROR_CODES.APPLY, `${host}: the container is not running`);
     const port = switchPortName(host);
-    const r = await this.channel(lab, SWITCH).run(`ip link add ${port} mtu ${mtu} type veth peer name eth0 mtu ${mtu} netns ${pid} && ip link set ${port} master ${SWITCH_BRIDGE} up`);
+    const r = await this.channel(lab, SWITCH).run(`ip link add ${port} mtu ${mtu} type veth peer name eth0 mtu ${mtu} netns ${pid} && ip link set ${port} master ${SWITCH_BRIDGE} up`, SWITCH_STEP_TIMEOUT_MS);
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${host}: plugging eth0 into the underlay failed: ${r.stderr.trim()}`);
   }
 
@@ -168,7 +177,7 @@ export class DockerDriver implements HostDriver {
     const ip = hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp;
     const name = containerName(spec.name, hp.host);
     throwIfAborted(signal);
-    const container = await this.docker.createContainer({
+    const container = await createContainer(this.docker, {
       name,
       Hostname: hp.host,
       Image: NODE_IMAGE,

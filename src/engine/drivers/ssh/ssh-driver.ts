@@ -40,6 +40,9 @@ export interface SshDriverOptions {
 }
 
 const q = shellQuote;
+/** Podnet's own commands on a machine: the check before building, and the removal of a lab. */
+const CHECK_TIMEOUT_MS = 60_000;
+const TEARDOWN_TIMEOUT_MS = 120_000;
 
 export class SshDriver implements HostDriver {
   readonly kind = 'ssh' as const;
@@ -69,7 +72,7 @@ export class SshDriver implements HostDriver {
         const t = targetOf(h);
         const conn = this.connection(t);
         await conn.connect({ wait: true, ...(opts.signal ? { signal: opts.signal } : {}) });
-        const r = await conn.exec(asRoot(t.user, ['sh', '-s']), { stdin: hostCheckScript(needs, SSH_STATE_DIR), ...(opts.signal ? { signal: opts.signal } : {}) });
+        const r = await conn.exec(asRoot(t.user, ['sh', '-s']), { stdin: hostCheckScript(needs, SSH_STATE_DIR), timeoutMs: CHECK_TIMEOUT_MS, ...(opts.signal ? { signal: opts.signal } : {}) });
         if (!r.stdout.includes('\x1esection missing')) {
           const why = r.stderr.trim().split('\n').pop() ?? `exit code ${r.code}`;
           return [`user ${t.user} is not root and cannot use sudo without a password (${why}): log in as root, or allow passwordless sudo for ${t.user}`];
@@ -236,7 +239,7 @@ export class SshDriver implements HostDriver {
 [ -f "$d/manifest.json" ] || exit 0
 grep -q ${q(`"lab": ${JSON.stringify(lab)},`)} "$d/manifest.json" || { echo "it holds another lab now; left alone" >&2; exit 0; }
 exec sh "$d/down.sh"`;
-    const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: true });
+    const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: true, timeoutMs: TEARDOWN_TIMEOUT_MS });
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${t.host}: removing the lab failed: ${r.stderr.trim() || `exit code ${r.code}`}`);
     return r.stdout.split('\n').filter(Boolean);
   }
@@ -248,7 +251,7 @@ exec sh "$d/down.sh"`;
         const t = targetOf(h);
         const script = `grep -q ${q(`"lab": ${JSON.stringify(e.name)},`)} ${q(`${SSH_STATE_DIR}/manifest.json`)} && test -f ${q(`${SSH_STATE_DIR}/ready`)}`;
         try {
-          return (await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: false })).code === 0;
+          return (await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: false, timeoutMs: CHECK_TIMEOUT_MS })).code === 0;
         } catch {
           return true; // away: nothing can be removed there now anyway
         }
