@@ -45,6 +45,8 @@ export interface TerminalRecording {
   /** What was printed, without escape sequences. */
   text: string;
   durationMs: number;
+  /** The recording stopped taking output at its bound (8 Mi characters). */
+  truncated?: boolean;
 }
 
 /** An exercise by id (`flannel-vxlan`) or number (`6`), on its own lab or one named `lab`. */

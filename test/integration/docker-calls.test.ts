@@ -72,4 +72,13 @@ describe('a Docker engine that never answers', () => {
     // A stream that never starts (a command's output) has the same deadline.
     await expect(docker.getContainer('x').exec({ Cmd: ['true'] })).rejects.toThrow(/did not run a command in x within 300 ms/);
   });
+
+  it('says that an engine is not there, keeping the socket error for the caller', async () => {
+    const gone = join(dir, 'gone.sock');
+    const e = (await guardDockerCalls(new Docker({ socketPath: gone }), `unix://${gone}`)
+      .listContainers()
+      .then(() => null, (x: unknown) => x)) as Error & { cause?: { code?: string } };
+    expect(e).toMatchObject({ code: 'E_BACKEND_UNAVAILABLE', message: `Docker at unix://${gone} could not list containers: its socket does not exist` });
+    expect(e.cause?.code).toBe('ENOENT');
+  });
 });

@@ -19,6 +19,7 @@ import { builderAlive, currentBuilder } from '../builder';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
+import { Semaphore } from '../../util/semaphore';
 import { createContainer } from './create-container';
 import { guardDockerCalls } from './docker-calls';
 import { openExecChannel, runExec, spawnExec } from './docker-exec';
@@ -48,6 +49,14 @@ const READY_FILE = `${DOCKER_PLAN_CONTEXT.stateDir}/ready`;
  * `hosts: 200` fail after a minute).
  */
 const SWITCH_STEP_TIMEOUT_MS = 180_000;
+/**
+ * Containers being created and started at once. Docker does this work one
+ * container at a time anyway; asking for 200 at once made each call wait for
+ * all the others (54 s for one start), near any deadline, and Docker
+ * unresponsive for everyone else meanwhile. 32: a 20-host lab still starts
+ * all its hosts at once.
+ */
+const CONTAINER_STARTS_AT_ONCE = 32;
 
 function isNotFound(e: unknown): boolean {
   return (e as { statusCode?: number })?.statusCode === 404;
@@ -58,6 +67,7 @@ export class DockerDriver implements HostDriver {
   readonly planContext = DOCKER_PLAN_CONTEXT;
   private readonly channels = new ChannelPool();
   private readonly docker: Docker;
+  private readonly starts = new Semaphore(CONTAINER_STARTS_AT_ONCE);
 
   constructor(private readonly opts: DockerDriverOptions) {
     this.docker = guardDockerCalls(opts.docker, opts.engineLabel ?? process.env.DOCKER_HOST ?? 'the local socket');
@@ -72,7 +82,9 @@ export class DockerDriver implements HostDriver {
     try {
       await Promise.race([this.docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref())]);
     } catch (e) {
-      const reason = (e as { code?: string })?.code ?? (e instanceof Error ? e.message : String(e));
+      // The socket's own error code (ECONNREFUSED, ENOENT), also under a readable call error.
+      const errno = (x: unknown) => (x as { code?: string })?.code;
+      const reason = (isPodnetError(e) ? errno(e.cause) : errno(e)) ?? (e instanceof Error ? e.message : String(e));
       const where = this.opts.engineLabel ?? process.env.DOCKER_HOST ?? 'the local Docker socket (/var/run/docker.sock)';
       throw new PodnetError(ERROR_CODES.BACKEND_UNAVAILABLE, `Docker is not reachable at ${where} (${reason})`, {
         hint: this.opts.engineLabel
@@ -177,6 +189,22 @@ export class DockerDriver implements HostDriver {
     const ip = hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp;
     const name = containerName(spec.name, hp.host);
     throwIfAborted(signal);
+    await this.starts.run(() => this.startHostContainer(req, hp, name, ip, builder, signal));
+    req.onEvent({ type: 'host-created', host: hp.host });
+    await switchReady;
+    throwIfAborted(signal);
+    await this.plugIntoSwitch(spec.name, hp.host, allocation.underlay.mtu);
+    throwIfAborted(signal);
+
+    const reader = new PhaseReader(hp.host, req.onEvent);
+    const result = await runExec(this.docker, name, ['sh', '-s'], { stdin: req.scripts.get(hp.host)!, signal, onStdout: (chunk) => reader.push(chunk) });
+    reader.check(result);
+    return reader.tail;
+  }
+
+  private async startHostContainer(req: CreateRequest, hp: HostPlan, name: string, ip: string, builder: string, signal: AbortSignal): Promise<void> {
+    const { spec } = req;
+    throwIfAborted(signal);
     const container = await createContainer(this.docker, {
       name,
       Hostname: hp.host,
@@ -198,16 +226,6 @@ export class DockerDriver implements HostDriver {
     });
     throwIfAborted(signal);
     await container.start();
-    req.onEvent({ type: 'host-created', host: hp.host });
-    await switchReady;
-    throwIfAborted(signal);
-    await this.plugIntoSwitch(spec.name, hp.host, allocation.underlay.mtu);
-    throwIfAborted(signal);
-
-    const reader = new PhaseReader(hp.host, req.onEvent);
-    const result = await runExec(this.docker, name, ['sh', '-s'], { stdin: req.scripts.get(hp.host)!, signal, onStdout: (chunk) => reader.push(chunk) });
-    reader.check(result);
-    return reader.tail;
   }
 
   async destroy(lab: string): Promise<string[]> {
