@@ -64,26 +64,3 @@ export function createSourceLocator(doc: Document, lineCounter: LineCounter): So
     },
   };
 }
-
-/** Keys written twice in one mapping, where the second one is. One pass over the document. */
-export function duplicateKeys(doc: Document): { key: string; offset: number }[] {
-  const found: { key: string; offset: number }[] = [];
-  const stack: unknown[] = [doc.contents];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      const seen = new Set<string>();
-      for (const pair of node.items) {
-        if (isScalar(pair.key)) {
-          const key = String(pair.key.value);
-          if (seen.has(key)) found.push({ key, offset: pair.key.range?.[0] ?? 0 });
-          else seen.add(key);
-        }
-        stack.push(pair.value);
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) stack.push(item);
-    }
-  }
-  return found;
-}
