@@ -10,15 +10,18 @@ export class ExitCode extends Error {
 
 export async function reportError(e: unknown, source?: string): Promise<number> {
   if (e instanceof ExitCode) return e.code;
-  const { serializeError, formatDiagnostic } = await import('../engine/index');
+  const { serializeError, formatDiagnostics, printable } = await import('../engine/index');
   const err: SerializedError = serializeError(e);
   const out = process.stderr;
   if (err.diagnostics?.length) {
-    for (const d of err.diagnostics) out.write(formatDiagnostic(d, source) + '\n');
-    out.write(`${err.diagnostics.length} problem${err.diagnostics.length > 1 ? 's' : ''} in ${err.diagnostics[0]!.file}; nothing was created.\n`);
+    const omitted = err.omittedDiagnostics ?? 0;
+    const count = err.diagnostics.length + omitted;
+    out.write(formatDiagnostics(err.diagnostics, source, omitted).join('\n') + '\n');
+    out.write(`${count} problem${count > 1 ? 's' : ''} in ${printable(err.diagnostics[0]!.file)}; nothing was created.\n`);
   } else {
-    out.write(`podnet: ${err.message}\n`);
-    if (err.hint) out.write(`  hint: ${err.hint}\n`);
+    // Messages quote what the user typed (a lab name, a path): never raw control characters on the terminal.
+    out.write(`podnet: ${printable(err.message)}\n`);
+    if (err.hint) out.write(`  hint: ${printable(err.hint)}\n`);
     if (err.code === ERROR_CODES.INTERNAL && e instanceof Error && process.env.PODNET_DEBUG) out.write(`${e.stack}\n`);
   }
   if (err.code === ERROR_CODES.CANCELLED) return 130;

@@ -5,13 +5,15 @@ export class PodnetError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly diagnostics: Diagnostic[] | undefined;
+  readonly omittedDiagnostics: number;
 
-  constructor(code: ErrorCode, message: string, opts: { hint?: string; diagnostics?: Diagnostic[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { hint?: string; diagnostics?: Diagnostic[]; omittedDiagnostics?: number; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'PodnetError';
     this.code = code;
     this.hint = opts.hint;
     this.diagnostics = opts.diagnostics;
+    this.omittedDiagnostics = opts.omittedDiagnostics ?? 0;
   }
 
   toJSON(): SerializedError {
@@ -20,6 +22,7 @@ export class PodnetError extends Error {
       message: this.message,
       ...(this.hint ? { hint: this.hint } : {}),
       ...(this.diagnostics ? { diagnostics: this.diagnostics } : {}),
+      ...(this.omittedDiagnostics ? { omittedDiagnostics: this.omittedDiagnostics } : {}),
     };
   }
 }

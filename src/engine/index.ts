@@ -384,4 +384,6 @@ export type { CaptureSession };
 export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 export type { HostKeyInfo } from './drivers/ssh/host-key';
 export { PodnetError, isPodnetError, serializeError } from './errors';
-export { formatDiagnostic } from './spec/diagnostics';
+export { formatDiagnostic, formatDiagnostics } from './spec/diagnostics';
+export { printable } from './util/printable';
+export { readLabFileBytes } from './lab-source';

@@ -7,7 +7,7 @@ import type { BuildRun, HostDriver } from './drivers/host-driver';
 import { PodnetError, isPodnetError, throwIfAborted } from './errors';
 import { overlaps } from './ipam/cidr';
 import type { LabSource } from './lab-source';
-import { readLabSource, type LabText } from './lab-source';
+import { parseOptionsOf, readLabSource, type LabText } from './lab-source';
 import { observeScript } from './observe/observe-script';
 import { parseObservation } from './observe/parse-observation';
 import { planLab } from './plan/plan-lab';
@@ -65,8 +65,8 @@ export function planParsed(parsed: ParsedLab, driver: Pick<HostDriver, 'planCont
 
 /** Reads and checks a lab file (with its driver override). */
 export async function parseSource(source: LabSource): Promise<ParsedLab> {
-  const { text, file, driver } = await readLabSource(source);
-  return parseLab(text, file, { ...(driver ? { driver } : {}) });
+  const lab = await readLabSource(source);
+  return parseLab(lab.text, lab.file, parseOptionsOf(lab));
 }
 
 /** Parses and plans a lab without touching anything. */
@@ -78,7 +78,7 @@ export async function planFromSource(source: LabSource, driverFor: (p: ParsedLab
 export async function upLab(deps: UpDeps, source: LabSource, opts: UpOptions = {}): Promise<UpResult> {
   const lab = await readLabSource(source);
   const { path } = lab;
-  let parsed = parseLab(lab.text, lab.file, { ...(lab.driver ? { driver: lab.driver } : {}) });
+  let parsed = parseLab(lab.text, lab.file, parseOptionsOf(lab));
   const driver = deps.driverFor(parsed);
   const name = parsed.spec.name;
   // Refused at once while another process (or window) builds it: nothing of the lab is touched.
@@ -125,7 +125,7 @@ function checkUnderlayFree(parsed: ParsedLab, lab: LabText, taken: string[]): Pa
     if (clash) throw labSpecError(parsed, [{ path: ['underlay', 'subnet'], message: `${own} overlaps ${clash}, used by an existing Docker network or another running lab`, hint: 'pick another subnet, or remove underlay.subnet to let podnet choose a free one' }]);
     return parsed;
   }
-  return parseLab(lab.text, lab.file, { takenSubnets: taken, ...(lab.driver ? { driver: lab.driver } : {}) });
+  return parseLab(lab.text, lab.file, { takenSubnets: taken, ...parseOptionsOf(lab) });
 }
 
 async function build(driver: HostDriver, planned: PlannedLab, path: string | null, opts: UpOptions, started: number, lock: BuildLock): Promise<UpResult> {

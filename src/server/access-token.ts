@@ -1,11 +1,9 @@
-// The random token that guards browser mode (it hands out root shells):
-// required on every request, as the `token` query parameter or the cookie
-// set when the page was first opened with it.
+// The random token that guards browser mode's API socket (it hands out root
+// shells). Only the socket needs it: the page and its assets are public build
+// output. It is never set as a cookie — cookies are not scoped by port, so
+// every other service on 127.0.0.1 would receive it.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { TOKEN_PARAM } from '../shared/ws-protocol';
-
-export const TOKEN_COOKIE = 'podnet_token';
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -17,25 +15,8 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return null;
-}
-
-export type TokenSource = 'query' | 'cookie' | null;
-
-/** Where the request showed the right token, or null when it did not. */
-export function presentedToken(req: IncomingMessage, url: URL, token: string): TokenSource {
+/** Whether the socket's address carries the right token (`?token=`). */
+export function hasToken(url: URL, token: string): boolean {
   const q = url.searchParams.get(TOKEN_PARAM);
-  if (q !== null && same(q, token)) return 'query';
-  const c = cookieValue(req.headers.cookie, TOKEN_COOKIE);
-  if (c !== null && same(c, token)) return 'cookie';
-  return null;
-}
-
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  return q !== null && same(q, token);
 }

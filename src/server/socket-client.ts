@@ -1,10 +1,18 @@
 // One browser tab's API socket: JSON invoke messages in, results and
-// events out, served by its own client of the contract.
+// events out, served by its own client of the contract. What waits to be
+// sent is bounded: a tab that stops reading (a stalled or frozen page) is
+// disconnected rather than buffered for without end; terminals are
+// flow-controlled and stay far below the bound.
 import type { WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../shared/ws-protocol';
 import type { ClientApi } from '../app-api/client-api';
 import { dispatch } from '../app-api/dispatch';
 import { EventQueue } from '../app-api/event-queue';
+
+/** Bytes a socket may have waiting to be sent before its page counts as gone. */
+export const MAX_SOCKET_BACKLOG = 64 * 1024 * 1024;
+/** WebSocket close code 1013, "try again later": the page reconnects when it is ready. */
+const TOO_SLOW = 1013;
 
 function parseMessage(raw: string): ClientMessage | null {
   try {
@@ -16,11 +24,19 @@ function parseMessage(raw: string): ClientMessage | null {
   return null;
 }
 
-export function serveSocket(ws: WebSocket, makeClient: (events: EventQueue) => ClientApi): ClientApi {
-  const send = (m: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+export function serveSocket(ws: WebSocket, makeClient: (events: EventQueue) => ClientApi, maxBacklog = MAX_SOCKET_BACKLOG): ClientApi {
+  const tooSlow = () => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.close(TOO_SLOW, 'the page did not keep up with what the server sent');
+    // A page that reads nothing will not answer the close either.
+    setTimeout(() => ws.terminate(), 5000).unref();
   };
-  const client = makeClient(new EventQueue((event, payload) => send({ t: 'event', event, payload } as ServerMessage)));
+  const send = (m: ServerMessage) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > maxBacklog) return tooSlow();
+    ws.send(JSON.stringify(m));
+  };
+  const client = makeClient(new EventQueue((event, payload) => send({ t: 'event', event, payload } as ServerMessage), { onOverflow: tooSlow }));
   ws.on('message', (data, isBinary) => {
     const message = isBinary ? null : parseMessage(data.toString());
     if (!message) {

@@ -62,8 +62,8 @@ export interface CaptureSummary {
   packets: number;
   /** What tcpdump said when it ended ("5 packets captured", errors). */
   message: string;
-  /** Why it ended: stopped by the caller, reached `count`, or failed. */
-  reason: 'stopped' | 'count' | 'error' | 'ended';
+  /** Why it ended: stopped by the caller, reached `count`, reached the session's bound (100,000 packets or 64 MiB), or failed. */
+  reason: 'stopped' | 'count' | 'limit' | 'error' | 'ended';
 }
 
 export interface CaptureListener {

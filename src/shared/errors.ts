@@ -61,4 +61,6 @@ export interface SerializedError {
   message: string;
   hint?: string;
   diagnostics?: Diagnostic[];
+  /** Problems found beyond the diagnostics listed (a lab file lists at most 50). */
+  omittedDiagnostics?: number;
 }

@@ -45,6 +45,8 @@ export interface TerminalRecording {
   /** What was printed, without escape sequences. */
   text: string;
   durationMs: number;
+  /** The recording stopped taking output at its bound (8 Mi characters). */
+  truncated?: boolean;
 }
 
 /** An exercise by id (`flannel-vxlan`) or number (`6`), on its own lab or one named `lab`. */
@@ -144,6 +146,7 @@ export interface PodnetApiError extends Error {
   code: SerializedError['code'];
   hint?: string;
   diagnostics?: SerializedError['diagnostics'];
+  omittedDiagnostics?: number;
 }
 
 /** What the renderer sees as `window.podnet`: one shape for both transports. */
@@ -204,6 +207,7 @@ export function envelopeError(error: SerializedError): PodnetApiError {
   e.code = error.code;
   if (error.hint) e.hint = error.hint;
   if (error.diagnostics) e.diagnostics = error.diagnostics;
+  if (error.omittedDiagnostics) e.omittedDiagnostics = error.omittedDiagnostics;
   return e;
 }
 

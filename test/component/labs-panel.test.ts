@@ -78,6 +78,27 @@ describe('LabsPanel', () => {
     expect(within(screen.getByTestId('builtin-flannel-vxlan')).queryByTestId('error-report')).toBeNull();
   });
 
+  it('does not read a file over 1 MiB, and says so; lists 50 problems of many and counts the rest', async () => {
+    const t = setup();
+    await t.store.load();
+    const input = screen.getByTestId('lab-file-input') as HTMLInputElement;
+    const huge = new File(['x'], 'huge.yaml', { type: 'application/yaml' });
+    Object.defineProperty(huge, 'size', { value: 5 * 1024 * 1024 });
+    await fireEvent.change(input, { target: { files: [huge] } });
+    expect(await screen.findByText('huge.yaml is 5.0 MiB; a lab file is at most 1 MiB.')).toBeInTheDocument();
+    expect(t.api.callsTo('labs:up')).toHaveLength(0);
+
+    const text = 'name: many\nhosts: 1\n' + 'k: 1\n'.repeat(60);
+    await fireEvent.change(input, { target: { files: [new File([text], 'many.yaml', { type: 'application/yaml' })] } });
+    await waitFor(() => expect(t.api.callsTo('labs:up')).toHaveLength(1));
+    const diagnostics = Array.from({ length: 50 }, (_, i) => ({ file: 'many.yaml', line: i + 3, column: 1, field: `k${i}`, message: `unknown key "k${i}"` }));
+    t.fail(apiError({ code: 'E_SPEC', message: 'invalid lab file', diagnostics, omittedDiagnostics: 9950 }));
+    const report = await screen.findByTestId('error-report');
+    expect(report).toHaveTextContent('10000 problems in the lab file');
+    expect(report).toHaveTextContent('… and 9950 more (the first 50 are listed).');
+    expect(report.querySelectorAll('li')).toHaveLength(50);
+  });
+
   it('stops a running lab and reports a failure next to it', async () => {
     const t = setup();
     t.running.push(summary('lab-a'), summary('lab-b'));

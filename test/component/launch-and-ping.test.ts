@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyProgress, endPhases, initialPhases } from '../../src/renderer/src/labs/launch-state';
 import { socketUrl } from '../../src/renderer/src/lib/ws-transport';
+import { takePageToken } from '../../src/renderer/src/lib/page-token';
 import PingDialog from '../../src/renderer/src/terminals/PingDialog.svelte';
 import { pingDestinations, pingSources } from '../../src/renderer/src/terminals/ping-targets';
 import { observed } from './fixtures';
@@ -22,7 +23,23 @@ describe('launch steps', () => {
 
 describe('browser transport address', () => {
   it('carries the page\u2019s token to the API socket', () => {
-    expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:7474', search: '?token=abc_-1' })).toBe('ws://127.0.0.1:7474/api?token=abc_-1');
+    expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:7474' }, 'abc_-1')).toBe('ws://127.0.0.1:7474/api?token=abc_-1');
+  });
+
+  it('takes the token out of the address and keeps it in this tab for reloads', () => {
+    const stored = new Map<string, string>();
+    const replaced: string[] = [];
+    const page = (search: string) => ({
+      location: { pathname: '/', search, hash: '#x' },
+      history: { state: null, replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void replaced.push(String(url)) },
+      sessionStorage: { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) },
+    });
+    expect(takePageToken(page('?token=abc_-1&lab=x'))).toBe('abc_-1');
+    expect(replaced).toEqual(['/?lab=x#x']);
+    expect([...stored.values()]).toEqual(['abc_-1']);
+    // The reload: no token in the address any more, the tab's own copy is used.
+    expect(takePageToken(page(''))).toBe('abc_-1');
+    expect(replaced).toHaveLength(1);
   });
 });
 

@@ -16,14 +16,19 @@ export interface CliResult {
   stderr: string;
 }
 
-export function podnet(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** `killAfterMs`: a command that must end quickly is killed (SIGKILL) after that long, instead of running on. */
+export function podnet(args: string[], env: NodeJS.ProcessEnv = {}, opts: { killAfterMs?: number } = {}): Promise<CliResult> {
   ensureCliBuilt();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [PODNET, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    const timer = opts.killAfterMs ? setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs) : undefined;
     child.stdout.on('data', (b) => (stdout += b));
     child.stderr.on('data', (b) => (stderr += b));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

@@ -5,7 +5,7 @@ import type { CapturedPacket, CaptureSummary } from '../../src/shared/capture';
 import type { SpawnOptions, SpawnedProcess } from '../../src/engine/drivers/host-driver';
 import { isPodnetError } from '../../src/engine/errors';
 import { startCaptureSession } from '../../src/engine/capture/capture-session';
-import { parsePcap, writePcap } from '../../src/engine/capture/pcap';
+import { PcapReader, parsePcap, writePcap } from '../../src/engine/capture/pcap';
 import { tcpdumpArgv } from '../../src/engine/capture/tcpdump-argv';
 import { echoPacket, ethernet } from '../helpers/packets';
 
@@ -79,6 +79,32 @@ describe('a capture session', () => {
     expect(s.packets()).toEqual(seen);
     expect(s.pcap().equals(file)).toBe(true);
     expect(parsePcap(s.pcap()).records).toHaveLength(2);
+  });
+
+  it('keeps at most its byte bound of packets, then stops tcpdump by itself', async () => {
+    const signals: string[] = [];
+    // A tcpdump that sends both packets as soon as it listens, and ends when signalled.
+    const spawn = async (_argv: string[], o: SpawnOptions): Promise<SpawnedProcess> => {
+      let end!: (code: number) => void;
+      const exited = new Promise<number>((resolve) => (end = resolve));
+      setTimeout(() => {
+        o.onStderr?.(Buffer.from('tcpdump: listening on eth0\n'));
+        o.onStdout(file);
+      }, 5);
+      return { exited, kill: async (signal = 'TERM') => void (signals.push(signal), end(0)), pause: () => undefined, resume: () => undefined };
+    };
+    const s = await startCaptureSession({ lab: 'l', target: 'host1', iface: 'eth0', spawn, maxBytes: frame.length + 10 });
+    const summary = await s.done;
+    expect(signals).toEqual(['INT']);
+    expect(summary).toMatchObject({ packets: 1, reason: 'limit', message: expect.stringMatching(/^stopped at the bound of a capture \(100,000 packets or /) });
+    expect(s.packets()).toHaveLength(1);
+    expect(parsePcap(s.pcap()).records).toHaveLength(1);
+  });
+
+  it('refuses a stream whose record claims more than tcpdump ever captures, whatever its header says', () => {
+    const huge = Buffer.from(writePcap({ linkType: 1, nanos: true, snaplen: 0x7fffffff }, [{ seconds: 1, fraction: 1, originalLength: 4, data: Buffer.alloc(4) }]));
+    huge.writeUInt32LE(300_000, 24 + 8);
+    expect(() => new PcapReader().push(huge)).toThrow(/record of 300000 bytes: the file is damaged/);
   });
 
   it('a tcpdump that refuses the interface is an input error with what it said', async () => {

@@ -35,7 +35,7 @@ describe('ScriptChannel', () => {
 
   it('gives up on a script that does not answer in time', async () => {
     const ch = new ScriptChannel(localShell, 'test');
-    await expect(ch.run('sleep 5', 200)).rejects.toThrow(/no answer within 200 ms/);
+    await expect(ch.run('sleep 5', 200)).rejects.toThrow(/did not answer within 200 ms/);
     ch.close();
   });
 });

@@ -1,5 +1,6 @@
 // Browser mode's door: a real server on 127.0.0.1, real HTTP and WebSocket
-// clients. Everything without the token (or from another origin) is refused.
+// clients. The page is public; an API socket without the token (or from
+// another origin) is refused; no request can end the server.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -43,9 +44,9 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-function socket(query: string, headers: Record<string, string> = { Origin: `http://127.0.0.1:${server.port}` }): Promise<WebSocket> {
+function socket(query: string, headers: Record<string, string> = { Origin: `http://127.0.0.1:${server.port}` }, path = '/api'): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${query}`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}${query}`, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -71,24 +72,32 @@ describe('podnet serve', () => {
     expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{32}$`));
   });
 
-  it('refuses the page, assets and unknown paths without the token', async () => {
-    for (const path of ['/', '/index.html', '/assets/app.js', '/nope', '/?token=wrong', `/?token=${server.token.slice(0, -1)}`]) {
+  it('serves the page and its assets (public build output) without the token, and never sets a cookie', async () => {
+    for (const path of ['/', '/index.html', `/?token=${server.token}`, '/?token=wrong', '/assets/app.js']) {
       const r = await get(path);
-      expect(r.status, path).toBe(403);
-      expect(r.body).not.toContain('Podnet Lab</title>');
+      expect(r.status, path).toBe(200);
+      // Cookies are not scoped by port: every other service on 127.0.0.1 would receive the token.
+      expect(r.headers['set-cookie'], path).toBeUndefined();
     }
+    const page = await get(`/?token=${server.token}`);
+    expect(page.body).toContain('<title>Podnet Lab</title>');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect((await get('/nope')).status).toBe(404);
+    expect((await get('/%2e%2e/podnet-secret.txt')).status).toBe(404);
+    expect((await get('/', { Cookie: `podnet_token=${server.token}` })).headers['set-cookie']).toBeUndefined();
   });
 
-  it('serves the page with the token, with a strict CSP and a cookie for its assets', async () => {
-    const r = await get(`/?token=${server.token}`);
-    expect(r.status).toBe(200);
-    expect(r.body).toContain('<title>Podnet Lab</title>');
-    expect(r.headers['content-security-policy']).toContain("script-src 'self'");
-    expect(r.headers['referrer-policy']).toBe('no-referrer');
-    const cookie = String(r.headers['set-cookie']).split(';')[0]!;
-    expect(String(r.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    expect((await get('/assets/app.js', { Cookie: cookie })).status).toBe(200);
-    expect((await get('/%2e%2e/podnet-secret.txt', { Cookie: cookie })).status).toBe(404);
+  it('answers a request target that is not a URL with 400, and keeps serving (it used to end the server)', async () => {
+    for (const path of ['//[', '//[::1', '//evil.example/', 'http://127.0.0.1/']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(400);
+    }
+    await expect(socket('', { Origin: `http://127.0.0.1:${server.port}` }, '//[')).rejects.toThrow('HTTP 400');
+    expect((await get('/')).status).toBe(200);
+    const ws = await socket(`?token=${server.token}`);
+    expect(await call(ws, 1, 'app:ready')).toMatchObject({ ok: true });
+    ws.close();
   });
 
   it('refuses another Host name (DNS rebinding)', async () => {

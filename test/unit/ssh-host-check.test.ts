@@ -16,19 +16,47 @@ const link = (ifname: string, addr: string | null, extra: Record<string, unknown
 });
 
 /** What the check script prints on a machine (sections as the real script writes them). */
-function output(o: { missing?: string[]; links?: unknown[]; routes?: unknown[]; manifest?: string }): string {
+function output(o: { missing?: string[]; links?: unknown[]; routes?: unknown[]; manifest?: string; listen?: string[] }): string {
   return [
     '\x1esection missing',
     ...(o.missing ?? []),
     '\x1esection ip',
     JSON.stringify(o.links ?? [link('lo', '127.0.0.1', { link_type: 'loopback' }), link('eth0', '192.0.2.11'), link('eth1', '198.51.100.11')]),
     JSON.stringify(o.routes ?? [{ dst: 'default', gateway: '198.51.100.1', dev: 'eth1' }]),
+    '\x1esection listen',
+    ...(o.listen ?? []),
     '\x1esection lab',
     o.manifest ?? '',
   ].join('\n');
 }
 
 describe('checking a machine before building on it', () => {
+  it('refuses to publish a port the machine listens on — above all the SSH port it is reached through', () => {
+    // As `ss -Hlntup` prints them on Debian 12.
+    const listen = [
+      'udp   UNCONN 0      0          127.0.0.53%lo:53         0.0.0.0:*    users:(("systemd-resolve",pid=411,fd=13))',
+      'tcp   LISTEN 0      128              0.0.0.0:22         0.0.0.0:*    users:(("sshd",pid=612,fd=3))',
+      'tcp   LISTEN 0      128                 [::]:22            [::]:*    users:(("sshd",pid=612,fd=4))',
+      'tcp   LISTEN 0      511                    *:8080             *:*    users:(("nginx",pid=700,fd=6))',
+    ];
+    const published = [
+      { host: 'vm1', port: 22, protocol: 'tcp' as const, to: 'b' },
+      { host: 'vm1', port: 8080, protocol: 'tcp' as const, to: 'b' },
+      { host: 'vm1', port: 8080, protocol: 'udp' as const, to: 'b' },
+      { host: 'vm1', port: 53, protocol: 'udp' as const, to: 'b' },
+      { host: 'vm2', port: 22, protocol: 'tcp' as const, to: 'a' },
+    ];
+    const c = assessHostCheck(output({ listen }), target, { ...needs, published }, 'lab', null);
+    expect(c.problems).toEqual([
+      'it already listens on tcp port 22 (sshd, the SSH server Podnet logs in through): publishing it would send every new connection to that port — SSH logins too, `podnet down` included — to pod b; publish another port',
+      'it already listens on tcp port 8080 (nginx): publishing it would send every new connection to that port to pod b; publish another port',
+      'it already listens on udp port 53 (systemd-resolve): publishing it would send every new connection to that port to pod b; publish another port',
+    ]);
+    // The SSH port Podnet connects to is refused even when ss does not show it (sshd in another namespace, a port forward).
+    const viaForward = assessHostCheck(output({ listen: [] }), { ...target, port: 2222 }, { ...needs, published: [{ host: 'vm1', port: 2222, protocol: 'tcp', to: 'b' }] }, 'lab', null);
+    expect(viaForward.problems).toEqual([expect.stringMatching(/^it already listens on tcp port 2222 \(sshd, the SSH server Podnet logs in through\)/)]);
+  });
+
   it('is a valid shell script that only needs the vxlan probe for vxlan labs', () => {
     for (const n of [needs, { ...needs, vxlan: null, responder: false }]) expect(spawnSync('sh', ['-n'], { input: hostCheckScript(n, '/run/podnet/lab') }).status).toBe(0);
     expect(hostCheckScript({ ...needs, vxlan: null }, '/run/podnet/lab')).not.toContain('type vxlan');

@@ -84,6 +84,20 @@ describe('TerminalSession over a real process', () => {
     expect(session.stopRecording()).toBeNull();
   });
 
+  it('keeps a recording bounded: past its limit it takes no more output and says it was cut', async () => {
+    const out = collect();
+    const session = new TerminalSession(localShellStream(['sh', '-c', "sleep 0.2; head -c 50000 /dev/zero | tr '\\0' y; printf END"]), out.sink, { cols: 80, rows: 24, title: 't', flow: limits, maxRecordedChars: 10_000 });
+    session.startRecording();
+    expect(await out.exited).toBe(0);
+    expect(out.text()).toHaveLength(50_003);
+    const rec = session.stopRecording()!;
+    expect(rec.truncated).toBe(true);
+    const printed = rec.cast.trimEnd().split('\n').slice(1).map((l) => JSON.parse(l)).filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    expect(printed.length).toBeLessThanOrEqual(10_000);
+    expect(rec.text.trimEnd()).toBe(printed);
+    expect(rec.cast.length).toBeLessThan(20_000);
+  });
+
   it('reports the exit code, and close() ends the process', async () => {
     const out = collect();
     const session = new TerminalSession(localShellStream(['sh', '-c', 'exec sleep 30']), out.sink, { cols: 80, rows: 24, title: 't' });

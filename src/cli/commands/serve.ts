@@ -16,6 +16,7 @@ export async function serveCommand(flags: { port?: string }): Promise<void> {
     throw new PodnetError(ERROR_CODES.USAGE, `the app is not built (no ${join(RENDERER_DIR, 'index.html')})`, { hint: 'run `npm run build` in the project folder' });
   }
   const { startServer } = await import('../../server/index');
+  const { guardProcess } = await import('../../server/process-guard');
   const engine = createEngine({
     resourcesDir: RESOURCES_DIR,
     ...(process.env.PODNET_IMAGE_METHOD ? { imageMethod: process.env.PODNET_IMAGE_METHOD as 'auto' } : {}),
@@ -33,15 +34,18 @@ export async function serveCommand(flags: { port?: string }): Promise<void> {
     if (e.code === 'EADDRINUSE') throw new PodnetError(ERROR_CODES.USAGE, `port ${port} on 127.0.0.1 is in use`, { hint: 'pick another: podnet serve --port 0' });
     throw e;
   });
+  const unguard = guardProcess((line) => void process.stderr.write(`${line}\n`));
   process.stdout.write(
     `Podnet Lab is served on this machine only. Open:\n\n  ${server.url}\n\n` +
-      'The token in the address is the key: anyone with it gets root shells in your labs. Ctrl-C stops the server.\n',
+      'The token in the address is the key: anyone with it gets root shells in your labs. The page takes it out of its address\n' +
+        'once open (a reload in the same tab keeps working). Ctrl-C stops the server.\n',
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await server.close();
+  unguard();
   const left = await engine.list().catch(() => []);
   if (left.length) process.stderr.write(`labs still running: ${left.map((l) => l.name).join(', ')} (stop one: podnet down <lab>)\n`);
   await engine.dispose();

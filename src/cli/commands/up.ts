@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { ERROR_CODES } from '../../shared/errors';
 import { PodnetError } from '../../engine/errors';
 import { interruptSignal, withEngine } from '../cli-context';
@@ -58,7 +57,11 @@ export async function upCommand(file: string, flags: UpFlags): Promise<void> {
   });
 }
 
-/** The lab file's text, for showing diagnostics with their source line. */
+/** The lab file's text, for showing diagnostics with their source line (only a regular file of at most 1 MiB is read). */
 export async function labSourceText(file: string): Promise<string | undefined> {
-  return readFile(file, 'utf8').catch(() => undefined);
+  const { readLabFileBytes } = await import('../../engine/lab-source');
+  return readLabFileBytes(file).then(
+    (bytes) => bytes.toString('utf8'),
+    () => undefined,
+  );
 }

@@ -9,8 +9,9 @@ import { toCapturedPacket } from './decode-packet';
 import { PcapReader, writePcap, type PcapHeader, type PcapRecord } from './pcap';
 import { isInputProblem, tcpdumpArgv, type TcpdumpOptions } from './tcpdump-argv';
 
-/** A session keeps this many packets at most; then it stops by itself. */
+/** A session keeps this many packets, or this many bytes of them, at most; then it stops by itself. */
 export const MAX_SESSION_PACKETS = 100_000;
+export const MAX_SESSION_BYTES = 64 * 1024 * 1024;
 const READY_TIMEOUT_MS = 10_000;
 
 export interface CaptureSession {
@@ -34,6 +35,8 @@ export interface CaptureSessionInput extends TcpdumpOptions {
   spawn(argv: string[], opts: SpawnOptions): Promise<SpawnedProcess>;
   listener?: CaptureListener;
   vxlanPorts?: readonly number[];
+  /** Bytes of packets kept (default MAX_SESSION_BYTES). */
+  maxBytes?: number;
 }
 
 /** Starts tcpdump and resolves once it is listening (traffic sent after that is seen). */
@@ -48,6 +51,7 @@ export async function startCaptureSession(input: CaptureSessionInput): Promise<C
   const listening = new Promise<void>((resolve) => (markReady = resolve));
   let proc: SpawnedProcess | null = null;
   let overflow = false;
+  let bytes = 0;
 
   const onStdout = (chunk: Buffer) => {
     let fresh: PcapRecord[];
@@ -59,12 +63,15 @@ export async function startCaptureSession(input: CaptureSessionInput): Promise<C
       return;
     }
     for (const r of fresh) {
-      if (records.length >= MAX_SESSION_PACKETS) {
-        if (!overflow) void proc?.kill('INT');
-        overflow = true;
+      if (records.length >= MAX_SESSION_PACKETS || bytes + r.data.length > (input.maxBytes ?? MAX_SESSION_BYTES)) {
+        if (!overflow) {
+          overflow = true;
+          void proc?.kill('INT');
+        }
         return;
       }
       records.push(r);
+      bytes += r.data.length;
       const p = toCapturedPacket(reader.header!, r, records.length, input.vxlanPorts);
       packets.push(p);
       input.listener?.onPacket?.(p);
@@ -78,8 +85,9 @@ export async function startCaptureSession(input: CaptureSessionInput): Promise<C
   proc = await input.spawn(argv, { onStdout, onStderr });
   const p = proc;
   const done = p.exited.then((code): CaptureSummary => {
-    const message = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^(tcpdump: )?(listening on|data link type)/.test(l)).join('; ');
-    const reason: CaptureSummary['reason'] = stopping ? 'stopped' : overflow || (code === 0 && input.count != null) ? 'count' : code === 0 ? 'ended' : 'error';
+    const said = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^(tcpdump: )?(listening on|data link type)/.test(l)).join('; ');
+    const message = overflow ? `stopped at the bound of a capture (${MAX_SESSION_PACKETS.toLocaleString('en-US')} packets or ${(input.maxBytes ?? MAX_SESSION_BYTES) / (1024 * 1024)} MiB)${said ? `; ${said}` : ''}` : said;
+    const reason: CaptureSummary['reason'] = stopping ? 'stopped' : overflow ? 'limit' : code === 0 && input.count != null ? 'count' : code === 0 ? 'ended' : 'error';
     const summary: CaptureSummary = { lab: input.lab, target: input.target, iface: input.iface, filter: input.filter?.trim() || null, packets: records.length, message, reason };
     input.listener?.onEnd?.(summary);
     return summary;

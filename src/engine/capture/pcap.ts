@@ -24,6 +24,8 @@ export interface PcapRecord {
   data: Buffer;
 }
 
+/** tcpdump never captures more of a packet than 262144 bytes (MAXIMUM_SNAPLEN); what the header claims does not raise it. */
+export const MAX_RECORD_BYTES = 262144;
 const GLOBAL_HEADER = 24;
 const RECORD_HEADER = 16;
 
@@ -52,7 +54,7 @@ export class PcapReader {
       const b = this.pending;
       const u32 = (o: number) => (this.le ? b.readUInt32LE(o) : b.readUInt32BE(o));
       const included = u32(8);
-      if (included > Math.max(this.header.snaplen, 262144) * 4) throw new PcapFormatError(`record of ${included} bytes: the file is damaged`);
+      if (included > MAX_RECORD_BYTES) throw new PcapFormatError(`record of ${included} bytes: the file is damaged`);
       if (b.length < RECORD_HEADER + included) break;
       out.push({ seconds: u32(0), fraction: u32(4), originalLength: u32(12), data: Buffer.from(b.subarray(RECORD_HEADER, RECORD_HEADER + included)) });
       this.pending = b.subarray(RECORD_HEADER + included);

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { ExecResult } from '../../shared/lab';
+import { formatDuration } from '../util/duration';
 
 export interface ChannelTransport {
   stdin: Writable;
@@ -21,6 +22,9 @@ interface Pending {
   resolve(r: ExecResult): void;
   reject(e: Error): void;
 }
+
+/** Scripts slower than this are told with PODNET_DEBUG=1. */
+const SLOW_MS = 2000;
 
 export class ScriptChannel {
   private transport: Promise<ChannelTransport> | null = null;
@@ -110,7 +114,8 @@ export class ScriptChannel {
     }
     const outMark = `\n\x1edone ${next.id} `;
     const errMark = `\n\x1edone ${next.id}\n`;
-    this.timer = setTimeout(() => this.reset(new Error(`${this.label}: no answer within ${next.timeoutMs} ms`)), next.timeoutMs);
+    const sent = Date.now();
+    this.timer = setTimeout(() => this.reset(new Error(`${this.label}: the host did not answer within ${formatDuration(next.timeoutMs)}`)), next.timeoutMs);
     this.onProgress = () => {
       const o = this.out.indexOf(outMark);
       const e = this.err.indexOf(errMark);
@@ -126,6 +131,8 @@ export class ScriptChannel {
       this.onProgress = null;
       this.current = null;
       this.busy = false;
+      const took = Date.now() - sent;
+      if (took > SLOW_MS && process.env.PODNET_DEBUG) process.stderr.write(`[channel ${this.label}] a script took ${took} ms (allowed ${next.timeoutMs} ms)\n`);
       next.resolve(result);
       void this.pump();
     };

@@ -22,34 +22,47 @@ export function cidrProblem(s: string): CidrProblem | null {
   return null;
 }
 
-function addr(s: string): Address4 {
-  return new Address4(s);
+const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
+
+/** An address or CIDR as numbers (plain integer math: allocating 200 hosts does tens of thousands of these). */
+function parse(s: string): { ip: number; len: number } {
+  const m = DOTTED.exec(s);
+  if (!m) throw new Error(`not an IPv4 address or CIDR: ${s}`);
+  const octets = [m[1], m[2], m[3], m[4]].map(Number);
+  const len = m[5] === undefined ? 32 : Number(m[5]);
+  if (octets.some((o) => o > 255) || len > 32) throw new Error(`not an IPv4 address or CIDR: ${s}`);
+  return { ip: ((octets[0]! << 24) >>> 0) + (octets[1]! << 16) + (octets[2]! << 8) + octets[3]!, len };
+}
+
+function firstOf({ ip, len }: { ip: number; len: number }): number {
+  return len === 0 ? 0 : ip - (ip % 2 ** (32 - len));
 }
 
 export function prefixLen(cidr: string): number {
-  return addr(cidr).subnetMask;
+  return parse(cidr).len;
 }
 
 /** The canonical network of a CIDR: 10.2.3.4/16 → 10.2.0.0/16. */
 export function networkOf(cidr: string): string {
-  const a = addr(cidr);
-  return `${a.startAddress().correctForm()}/${a.subnetMask}`;
+  const c = parse(cidr);
+  return `${fromInt(firstOf(c))}/${c.len}`;
 }
 
 export function toInt(ip: string): number {
-  return Number(addr(ip.split('/')[0]!).bigInt());
+  return parse(ip.split('/')[0]!).ip;
 }
 
 export function fromInt(n: number): string {
-  return Address4.fromBigInt(BigInt(n)).correctForm();
+  return `${Math.floor(n / 2 ** 24) % 256}.${Math.floor(n / 2 ** 16) % 256}.${Math.floor(n / 2 ** 8) % 256}.${n % 256}`;
 }
 
 export function firstInt(cidr: string): number {
-  return Number(addr(cidr).startAddress().bigInt());
+  return firstOf(parse(cidr));
 }
 
 export function lastInt(cidr: string): number {
-  return Number(addr(cidr).endAddress().bigInt());
+  const c = parse(cidr);
+  return firstOf(c) + 2 ** (32 - c.len) - 1;
 }
 
 /** Address number `n` of a network: nth('10.2.1.0/24', 1) → 10.2.1.1. */
@@ -62,7 +75,8 @@ export function size(cidr: string): number {
 }
 
 export function contains(cidr: string, ipOrCidr: string): boolean {
-  return addr(ipOrCidr.includes('/') ? ipOrCidr : `${ipOrCidr}/32`).isInSubnet(addr(cidr));
+  const inner = ipOrCidr.includes('/') ? ipOrCidr : `${ipOrCidr}/32`;
+  return prefixLen(inner) >= prefixLen(cidr) && firstInt(cidr) <= firstInt(inner) && lastInt(inner) <= lastInt(cidr);
 }
 
 export function overlaps(a: string, b: string): boolean {

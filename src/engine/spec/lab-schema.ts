@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { NAME_PATTERN, NAME_RULE } from './names';
 import { cidrProblem, isIpv4 } from '../ipam/cidr';
+import { MAX_DESCRIPTION_CHARS, MAX_HOSTS, MAX_PODS_PER_HOST, MAX_PUBLISHED_PORTS } from './limits';
 
 const name = z.string({ error: 'expected a name' }).regex(NAME_PATTERN, `a name must ${NAME_RULE}`);
 
@@ -20,9 +21,6 @@ const port = z.int({ error: 'expected a port number (1..65535)' }).min(1, 'a por
 const count = (what: string, max: number) =>
   z.int({ error: `expected a number of ${what}` }).min(1, `at least one of ${what}`).max(max, `at most ${max} ${what}`);
 
-export const MAX_HOSTS = 200;
-export const MAX_PODS_PER_HOST = 250;
-
 const podObject = z.strictObject({
   name,
   ip: ipv4.optional(),
@@ -30,7 +28,9 @@ const podObject = z.strictObject({
 });
 const pods = z.union([
   count('pods', MAX_PODS_PER_HOST),
-  z.array(z.union([name, podObject]), { error: 'expected a number of pods or a list of pods' }),
+  z
+    .array(z.union([name, podObject]), { error: 'expected a number of pods or a list of pods' })
+    .max(MAX_PODS_PER_HOST, `at most ${MAX_PODS_PER_HOST} pods on a host`),
 ]);
 
 const sshObject = z.strictObject({
@@ -50,7 +50,9 @@ const hostObject = z.strictObject({
 
 const hosts = z.union([
   count('hosts', MAX_HOSTS),
-  z.array(z.union([name, hostObject]), { error: 'expected a number of hosts or a list of hosts' }),
+  z
+    .array(z.union([name, hostObject]), { error: 'expected a number of hosts or a list of hosts' })
+    .max(MAX_HOSTS, `at most ${MAX_HOSTS} hosts`),
 ]);
 
 const network = z.strictObject({
@@ -78,7 +80,7 @@ const publish = z.strictObject({
 
 export const labFileSchema = z.strictObject({
   name: z.string({ error: 'every lab needs a name' }).regex(NAME_PATTERN, `the lab name must ${NAME_RULE}`),
-  description: z.string().optional(),
+  description: z.string().max(MAX_DESCRIPTION_CHARS, `a description is at most ${MAX_DESCRIPTION_CHARS} characters (one line for the app and podnet ls)`).optional(),
   driver: z.enum(['docker', 'ssh', 'local']).optional(),
   engine: z
     .string()
@@ -93,7 +95,7 @@ export const labFileSchema = z.strictObject({
   hosts,
   pods: pods.optional(),
   network: network.optional(),
-  publish: z.array(publish).optional(),
+  publish: z.array(publish).max(MAX_PUBLISHED_PORTS, `at most ${MAX_PUBLISHED_PORTS} published ports`).optional(),
   internet: z.boolean().optional(),
 });
 

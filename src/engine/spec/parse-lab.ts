@@ -13,8 +13,12 @@ import type { LabSpec } from './lab-spec';
 import { normalizeLab, type SpecOrigins } from './normalize-lab';
 import { schemaIssues } from './schema-issues';
 import { createSourceLocator, type SourceLocator } from './source-locator';
+import { duplicateKeys } from './duplicate-keys';
+import { printableLine } from '../util/printable';
 import type { SpecIssue } from './spec-issue';
-import { validateLab } from './validate-lab';
+import { labSizeIssue, validateLab } from './validate-lab';
+import { resolveIdentityFiles } from './identity-files';
+import { yamlBudgetProblem } from './yaml-budget';
 import { singleSpecError, specError } from './spec-error';
 
 export interface ParsedLab {
@@ -34,14 +38,22 @@ export interface ParseOptions {
   takenSubnets?: readonly string[];
   /** Run the lab on this driver, whatever the file says. */
   driver?: DriverKind;
+  /** The lab file's folder: relative paths in it (ssh.identityFile) are relative to it. */
+  baseDir?: string;
 }
 
 export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}): ParsedLab {
   if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
     throw singleSpecError(file, 'the file is empty', 'a lab needs at least `name` and `hosts`; see resources/labs for examples');
   }
+  const tooBig = yamlBudgetProblem(text);
+  if (tooBig) {
+    const { line, column } = positionOf(text, tooBig.offset);
+    throw specError(file, [{ file, line, column, field: '(file)', message: tooBig.message, hint: tooBig.hint }]);
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  // Keys are checked for duplicates below, in one pass: yaml's own check compares each key with every earlier one.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw specError(
       file,
@@ -50,9 +62,19 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
         line: e.linePos?.[0].line ?? 1,
         column: e.linePos?.[0].col ?? 1,
         field: '(syntax)',
-        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-        hint: e.code === 'DUPLICATE_KEY' ? 'remove one of the two keys' : 'check indentation, colons and quotes on this line',
+        message: printableLine(`YAML syntax error: ${e.message.split('\n')[0]}`),
+        hint: 'check indentation, colons and quotes on this line',
       })),
+    );
+  }
+  const duplicates = duplicateKeys(doc);
+  if (duplicates.length > 0) {
+    throw specError(
+      file,
+      duplicates.map(({ key, offset }) => {
+        const { line, col } = lineCounter.linePos(offset);
+        return { file, line, column: col, field: '(syntax)', message: printableLine(`duplicate key "${key}"`), hint: 'remove one of the two keys' };
+      }),
     );
   }
   const locator = createSourceLocator(doc, lineCounter);
@@ -65,7 +87,10 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
   if (!parsed.success) throw specError(file, diagnose(schemaIssues(parsed.error, input)));
 
   const { spec, origins } = normalizeLab(opts.driver ? { ...parsed.data, driver: opts.driver } : parsed.data);
+  const tooLarge = labSizeIssue(spec, parsed.data);
+  if (tooLarge) throw specError(file, diagnose([tooLarge]));
   const issues = validateLab(spec, parsed.data, origins);
+  for (const issue of resolveIdentityFiles(spec, origins, opts.baseDir ?? null)) issues.push(issue);
   const underlay = spec.driver === 'ssh' ? null : (spec.underlay.subnet ?? pickUnderlaySubnet([...(opts.takenSubnets ?? []), ...labInternalRanges(spec)]));
   if (spec.driver !== 'ssh' && !underlay) issues.push({ path: ['underlay'], message: 'no free underlay subnet left in 198.18.0.0/15', hint: 'set underlay.subnet' });
   if (!spec.underlay.subnet) {
@@ -74,7 +99,7 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
     });
   }
   const { allocation, issues: ipamIssues } = allocate(spec, { underlaySubnet: underlay, origins });
-  issues.push(...ipamIssues);
+  for (const issue of ipamIssues) issues.push(issue);
   if (issues.length > 0) throw specError(file, diagnose(issues));
   return { spec, origins, allocation, file, source: text, locator, diagnose };
 }
@@ -98,4 +123,15 @@ export function reallocateLab(parsed: ParsedLab, opts: { discovered?: ReadonlyMa
 
 export function labSpecError(parsed: ParsedLab, issues: SpecIssue[]): PodnetError {
   return specError(parsed.file, parsed.diagnose(issues));
+}
+
+/** Line and column (1-based) of an offset in `text`. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }

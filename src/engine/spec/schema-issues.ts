@@ -1,6 +1,7 @@
 // Zod issues → SpecIssues with plain-language messages and "did you mean".
 import type { z } from 'zod';
 import { KNOWN_KEYS } from './lab-schema';
+import { MAX_REPORTED_PROBLEMS } from './limits';
 import type { FieldPath } from './field-path';
 import type { SpecIssue } from './spec-issue';
 import { suggest } from './suggest';
@@ -22,25 +23,40 @@ function describeValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
+type ZodIssue = z.ZodError['issues'][number];
+
+/** The branch of a union that the value has the type of (`hosts: [...]` is the list branch), if exactly one. */
+function branchOfType(issue: ZodIssue & { code: 'invalid_union' }): ZodIssue[] | null {
+  const wrongType = (issues: ZodIssue[]) => issues.length > 0 && issues.every((i) => i.code === 'invalid_type' && i.path.length === 0);
+  const matching = (issue.errors ?? []).filter((branch) => !wrongType(branch));
+  return matching.length === 1 ? matching[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as ZodIssue) : null;
+}
+
 export function schemaIssues(error: z.ZodError, input: unknown): SpecIssue[] {
+  return issuesOf(error.issues, input);
+}
+
+function issuesOf(issues: readonly ZodIssue[], input: unknown): SpecIssue[] {
   const out: SpecIssue[] = [];
-  for (const issue of error.issues) {
+  for (const issue of issues) {
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = KNOWN_KEYS[objectKind(path)] ?? [];
-        for (const key of issue.keys) {
-          const close = suggest(key, known);
-          out.push({
-            path: [...path, key],
-            atKey: true,
-            message: `unknown key "${key}"`,
-            hint: close ? `did you mean "${close}"?` : `known keys here: ${known.join(', ')}`,
-          });
-        }
+        const knownHint = `known keys here: ${known.join(', ')}`;
+        issue.keys.forEach((key, k) => {
+          // Only the first ones are listed: no need to look for a close key for thousands.
+          const close = k < MAX_REPORTED_PROBLEMS ? suggest(key, known) : null;
+          out.push({ path: [...path, key], atKey: true, message: `unknown key "${key}"`, hint: close ? `did you mean "${close}"?` : knownHint });
+        });
         break;
       }
       case 'invalid_union': {
+        const branch = branchOfType(issue);
+        if (branch) {
+          for (const i of issuesOf(branch, input)) out.push(i);
+          break;
+        }
         const value = valueAt(input, path);
         if (value === undefined) {
           out.push({ path, message: `missing required field "${String(path[path.length - 1])}"`, hint: unionHint(path) });

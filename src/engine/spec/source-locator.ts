@@ -1,6 +1,8 @@
 // Maps a field path (['network', 'leases', 'host1']) to a line and column of
 // the lab file, using the yaml Document's node ranges and a LineCounter.
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+// Each mapping's keys are indexed once, on its first lookup, so locating
+// every problem of a large file stays linear in its size.
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { FieldPath } from './field-path';
 
 export interface SourcePosition {
@@ -13,7 +15,24 @@ export interface SourceLocator {
   locate(path: FieldPath, opts?: { key?: boolean }): SourcePosition;
 }
 
+/** The first pair of each scalar key (YAML keys are unique in a valid lab file). */
+function indexKeys(map: YAMLMap): Map<string, Pair> {
+  const index = new Map<string, Pair>();
+  for (const pair of map.items) {
+    if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    if (!index.has(key)) index.set(key, pair);
+  }
+  return index;
+}
+
 export function createSourceLocator(doc: Document, lineCounter: LineCounter): SourceLocator {
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    let index = indexes.get(map);
+    if (!index) indexes.set(map, (index = indexKeys(map)));
+    return index.get(key);
+  };
   const pos = (offset: number | undefined): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset ?? 0);
     return { line, column: col };
@@ -23,10 +42,10 @@ export function createSourceLocator(doc: Document, lineCounter: LineCounter): So
       let node: unknown = doc.contents;
       let offset = (node as Node | null)?.range?.[0] ?? 0;
       for (let i = 0; i < path.length; i++) {
-        const seg = path[i];
+        const seg = path[i]!;
         const last = i === path.length - 1;
         if (isMap(node)) {
-          const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+          const pair = pairOf(node, String(seg));
           if (!pair) break;
           const keyNode = pair.key as Node;
           if (last && opts.key) return pos(keyNode.range?.[0]);

@@ -2,12 +2,15 @@
 // parser here: reading a lab file's bytes must not load yaml or the schema.
 import { ERROR_CODES, type Diagnostic } from '../../shared/errors';
 import { PodnetError } from '../errors';
+import { MAX_REPORTED_PROBLEMS } from './limits';
 
+/** Every problem of a lab file, the first 50 of them listed (sorted by line), the rest counted. */
 export function specError(file: string, diagnostics: Diagnostic[]): PodnetError {
   const first = diagnostics[0];
   const summary = first ? `${first.file}:${first.line}:${first.column}: ${first.message}` : `${file}: invalid lab file`;
   const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : '';
-  return new PodnetError(ERROR_CODES.SPEC, summary + more, { diagnostics });
+  const omitted = Math.max(0, diagnostics.length - MAX_REPORTED_PROBLEMS);
+  return new PodnetError(ERROR_CODES.SPEC, summary + more, { diagnostics: diagnostics.slice(0, MAX_REPORTED_PROBLEMS), ...(omitted ? { omittedDiagnostics: omitted } : {}) });
 }
 
 export function singleSpecError(file: string, message: string, hint: string): PodnetError {

@@ -2,6 +2,7 @@
 // names, duplicates, mode/backend combinations, publishing targets.
 import type { LabFile } from './lab-schema';
 import type { LabSpec } from './lab-spec';
+import { MAX_PODS_PER_LAB } from './limits';
 import { RESERVED_HOST_NAMES } from './names';
 import type { SpecOrigins } from './normalize-lab';
 import type { FieldPath } from './field-path';
@@ -13,6 +14,13 @@ function namePath(itemPath: FieldPath, isListItem: boolean): FieldPath {
 
 /** `pn-flannel.<VNI>` must fit an interface name (15 characters). */
 const SSH_MAX_VNI = 9999;
+
+/** A lab too large to build (checked before anything is allocated for it). */
+export function labSizeIssue(spec: LabSpec, file: LabFile): SpecIssue | null {
+  const pods = spec.hosts.reduce((n, h) => n + h.pods.length, 0);
+  if (pods <= MAX_PODS_PER_LAB) return null;
+  return { path: file.pods !== undefined ? ['pods'] : ['hosts'], message: `the lab has ${pods} pods; at most ${MAX_PODS_PER_LAB} fit in one lab`, hint: 'fewer hosts, or fewer pods per host' };
+}
 
 export function validateLab(spec: LabSpec, file: LabFile, origins: SpecOrigins): SpecIssue[] {
   const issues: SpecIssue[] = [];

@@ -19,6 +19,8 @@ export interface SessionOptions {
   flow?: FlowLimits;
   /** Largest single data message, in characters. */
   maxMessageChars?: number;
+  /** Output a recording keeps (default MAX_RECORDED_CHARS). */
+  maxRecordedChars?: number;
 }
 
 export class TerminalSession {
@@ -28,7 +30,7 @@ export class TerminalSession {
   private pending: string[] = [];
   private pendingChars = 0;
   private flushScheduled = false;
-  private recorder: { cast: AsciicastRecorder; output: string[] } | null = null;
+  private recorder: AsciicastRecorder | null = null;
   private cols: number;
   private rows: number;
   private ended = false;
@@ -55,7 +57,7 @@ export class TerminalSession {
     if (cols === this.cols && rows === this.rows) return;
     this.cols = cols;
     this.rows = rows;
-    this.recorder?.cast.resize(cols, rows);
+    this.recorder?.resize(cols, rows);
     if (!this.ended) await this.stream.resize(cols, rows);
   }
 
@@ -65,7 +67,7 @@ export class TerminalSession {
 
   /** Starts a new recording (dropping one in progress). */
   startRecording(): void {
-    this.recorder = { cast: new AsciicastRecorder({ width: this.cols, height: this.rows, title: this.opts.title }), output: [] };
+    this.recorder = new AsciicastRecorder({ width: this.cols, height: this.rows, title: this.opts.title }, undefined, this.opts.maxRecordedChars);
   }
 
   /** Stops recording; null when none was running. */
@@ -73,7 +75,7 @@ export class TerminalSession {
     const r = this.recorder;
     this.recorder = null;
     if (!r) return null;
-    return { cast: r.cast.toString(), text: terminalToPlainText(r.output.join('')), durationMs: Math.round(r.cast.durationMs) };
+    return { cast: r.toString(), text: terminalToPlainText(r.printed()), durationMs: Math.round(r.durationMs), ...(r.truncated ? { truncated: true } : {}) };
   }
 
   get unacknowledged(): number {
@@ -90,10 +92,7 @@ export class TerminalSession {
 
   private output(text: string): void {
     if (!text) return;
-    if (this.recorder) {
-      this.recorder.cast.output(text);
-      this.recorder.output.push(text);
-    }
+    this.recorder?.output(text);
     this.pending.push(text);
     this.pendingChars += text.length;
     if (this.pendingChars >= this.maxMessage) this.flush();

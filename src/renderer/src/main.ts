@@ -5,12 +5,13 @@ import './styles/app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { withApiErrors } from '../../shared/ipc';
+import { takePageToken } from './lib/page-token';
 import { connectWebSocketApi, socketUrl } from './lib/ws-transport';
 
 let disconnected = (_reason: string) => undefined as void;
 const api = window.podnet
   ? withApiErrors(window.podnet)
-  : connectWebSocketApi(socketUrl(window.location), {
+  : connectWebSocketApi(socketUrl(window.location, takePageToken(window) ?? ''), {
     onclose: (reason) => disconnected(reason),
   });
 

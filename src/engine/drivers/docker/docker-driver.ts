@@ -21,6 +21,9 @@ import { ownedByOther, refuseOthersLab } from '../lab-owner';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
+import { Semaphore } from '../../util/semaphore';
+import { createContainer } from './create-container';
+import { guardDockerCalls } from './docker-calls';
 import { openExecChannel, runExec, spawnExec } from './docker-exec';
 import { BUILT_ROLE, LABELS, SWITCH, SWITCH_BRIDGE, builtMarkerName, containerName, labFilter, runFilter, switchPortName } from './docker-identity';
 import { labObjects, parseSpecLabel, summarize, switchOf, unpluggedHosts, type LabObjects } from './docker-lab-status';
@@ -47,6 +50,21 @@ const IPV6_OFF = { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default
  * (nothing is mounted on them any more) and the ready mark are left-overs that would stop the plan.
  */
 const FORGET_OLD_NETWORK_STATE = `for f in /run/netns/*; do [ -e "$f" ] || continue; umount "$f" 2>/dev/null; rm -f "$f"; done; rm -f ${DOCKER_PLAN_CONTEXT.stateDir}/ready`;
+/**
+ * The switch plugs every host in, one after another over one shell: with 200
+ * hosts starting at once on two cores, one `ip link add` can wait long for
+ * the kernel's rtnl lock (the 10 s a script channel allows by default made
+ * `hosts: 200` fail after a minute).
+ */
+const SWITCH_STEP_TIMEOUT_MS = 180_000;
+/**
+ * Containers being created and started at once. Docker does this work one
+ * container at a time anyway; asking for 200 at once made each call wait for
+ * all the others (54 s for one start), near any deadline, and Docker
+ * unresponsive for everyone else meanwhile. 32: a 20-host lab still starts
+ * all its hosts at once.
+ */
+const CONTAINER_STARTS_AT_ONCE = 32;
 
 function isNotFound(e: unknown): boolean {
   return (e as { statusCode?: number })?.statusCode === 404;
@@ -67,9 +85,10 @@ export class DockerDriver implements HostDriver {
   private readonly docker: Docker;
   /** What each build in this process created (container ids, the marker volume): a failed build removes exactly these. */
   private readonly made = new Map<string, Set<string>>();
+  private readonly starts = new Semaphore(CONTAINER_STARTS_AT_ONCE);
 
   constructor(private readonly opts: DockerDriverOptions) {
-    this.docker = opts.docker;
+    this.docker = guardDockerCalls(opts.docker, opts.engineLabel ?? process.env.DOCKER_HOST ?? 'the local socket');
   }
 
   /** The engine's client (image builds). */
@@ -81,7 +100,9 @@ export class DockerDriver implements HostDriver {
     try {
       await Promise.race([this.docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref())]);
     } catch (e) {
-      const reason = (e as { code?: string })?.code ?? (e instanceof Error ? e.message : String(e));
+      // The socket's own error code (ECONNREFUSED, ENOENT), also under a readable call error.
+      const errno = (x: unknown) => (x as { code?: string })?.code;
+      const reason = (isPodnetError(e) ? errno(e.cause) : errno(e)) ?? (e instanceof Error ? e.message : String(e));
       const where = this.opts.engineLabel ?? process.env.DOCKER_HOST ?? 'the local Docker socket (/var/run/docker.sock)';
       throw new PodnetError(ERROR_CODES.BACKEND_UNAVAILABLE, `Docker is not reachable at ${where} (${reason})`, {
         hint: this.opts.engineLabel
@@ -144,8 +165,8 @@ export class DockerDriver implements HostDriver {
   }
 
   /** Creates a container of a build, remembered as this build's. */
-  private async createContainer(req: CreateRequest, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
-    const container = await this.docker.createContainer(options);
+  private async createContainer(req: CreateRequest, options: Docker.ContainerCreateOptions & { name: string }): Promise<Docker.Container> {
+    const container = await createContainer(this.docker, options);
     this.made.get(req.run.id)?.add(container.id);
     return container;
   }
@@ -182,7 +203,7 @@ export class DockerDriver implements HostDriver {
     throwIfAborted(signal);
     await container.start();
     // The switch's warm channel then plugs in every host (a few ms each, instead of one exec each).
-    const r = await this.channel(spec.name, SWITCH).run(`ip link add ${SWITCH_BRIDGE} type bridge && ip link set ${SWITCH_BRIDGE} mtu ${allocation.underlay.mtu} up`);
+    const r = await this.channel(spec.name, SWITCH).run(`ip link add ${SWITCH_BRIDGE} type bridge && ip link set ${SWITCH_BRIDGE} mtu ${allocation.underlay.mtu} up`, SWITCH_STEP_TIMEOUT_MS);
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `creating the underlay switch failed: ${r.stderr.trim()}`);
     req.onEvent({ type: 'underlay-ready', detail: `switch ${subnet}` });
   }
@@ -193,16 +214,19 @@ export class DockerDriver implements HostDriver {
     const pid = info.State.Pid;
     if (!Number.isInteger(pid) || pid <= 0) throw new PodnetError(ERROR_CODES.APPLY, `${host}: the container is not running`);
     const port = switchPortName(host);
-    const r = await this.channel(lab, SWITCH).run(`ip link add ${port} mtu ${mtu} type veth peer name eth0 mtu ${mtu} netns ${pid} && ip link set ${port} master ${SWITCH_BRIDGE} up`);
+    const r = await this.channel(lab, SWITCH).run(`ip link add ${port} mtu ${mtu} type veth peer name eth0 mtu ${mtu} netns ${pid} && ip link set ${port} master ${SWITCH_BRIDGE} up`, SWITCH_STEP_TIMEOUT_MS);
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${host}: plugging eth0 into the underlay failed: ${r.stderr.trim()}`);
   }
 
   private async buildHost(req: CreateRequest, hp: HostPlan, builder: string, signal: AbortSignal, switchReady: Promise<void>): Promise<string> {
     const { spec, allocation } = req;
     throwIfAborted(signal);
-    const container = await this.createContainer(req, hostContainer(spec.name, allocation, hp, this.identity(req, builder)));
-    throwIfAborted(signal);
-    await container.start();
+    // At most CONTAINER_STARTS_AT_ONCE containers are created and started at a time.
+    await this.starts.run(async () => {
+      const container = await this.createContainer(req, hostContainer(spec.name, allocation, hp, this.identity(req, builder)));
+      throwIfAborted(signal);
+      await container.start();
+    });
     req.onEvent({ type: 'host-created', host: hp.host });
     await switchReady;
     throwIfAborted(signal);
@@ -239,7 +263,7 @@ export class DockerDriver implements HostDriver {
     if (switchStopped) {
       await this.docker.getContainer(sw.Id).start();
       this.channels.closeLab(lab);
-      const r = await this.channel(lab, SWITCH).run(`ip link add ${SWITCH_BRIDGE} type bridge && ip link set ${SWITCH_BRIDGE} mtu ${req.allocation.underlay.mtu} up`);
+      const r = await this.channel(lab, SWITCH).run(`ip link add ${SWITCH_BRIDGE} type bridge && ip link set ${SWITCH_BRIDGE} mtu ${req.allocation.underlay.mtu} up`, SWITCH_STEP_TIMEOUT_MS);
       if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `starting the underlay switch again failed: ${r.stderr.trim()}`);
       done.push('the underlay switch: started, bridge created again');
     }
@@ -254,7 +278,7 @@ export class DockerDriver implements HostDriver {
           // Started afresh even when it runs: what is left of its network state cannot be trusted.
           await this.docker.getContainer(existing.Id).restart({ t: 1 });
         } else {
-          await (await this.docker.createContainer(hostContainer(lab, req.allocation, hp, identity))).start();
+          await (await createContainer(this.docker, hostContainer(lab, req.allocation, hp, identity))).start();
         }
         const r = await runExec(this.docker, containerName(lab, hp.host), ['sh', '-c', FORGET_OLD_NETWORK_STATE]);
         if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${hp.host}: clearing what the old network namespace left failed: ${r.stderr.trim()}`);
@@ -426,7 +450,7 @@ function extraHosts(allocation: Allocation): string[] {
 }
 
 /** A host's container: the node image, no Docker network (eth0 comes from the lab's own switch), the lab's labels. */
-function hostContainer(lab: string, allocation: Allocation, hp: HostPlan, identity: Record<string, string>): Docker.ContainerCreateOptions {
+function hostContainer(lab: string, allocation: Allocation, hp: HostPlan, identity: Record<string, string>): Docker.ContainerCreateOptions & { name: string } {
   const ip = hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp;
   return {
     name: containerName(lab, hp.host),

@@ -21,6 +21,8 @@ export interface CheckNeeds {
   links: string[];
   /** Subnets the lab routes (cluster CIDR, or the docker0 subnet). */
   subnets: string[];
+  /** Ports the lab publishes, per host: DNAT would take them from whatever the machine runs there. */
+  published?: { host: string; port: number; protocol: 'tcp' | 'udp'; to: string }[];
 }
 
 const IFACE = /^[A-Za-z0-9_.-]{1,15}$/;
@@ -37,6 +39,7 @@ export function checkNeeds(spec: LabSpec): CheckNeeds {
     responder: spec.hosts.some((h) => h.pods.some((p) => p.serve !== null)),
     links: [link(net.mode === 'docker0' ? 'docker0' : 'cni0'), ...(vxlan ? [link(`flannel.${vxlan.vni}`)] : [])],
     subnets: [net.cidr],
+    published: spec.publish.map((p) => ({ host: p.host, port: p.port, protocol: p.protocol, to: p.to })),
   };
 }
 
@@ -56,6 +59,8 @@ ip -j -d -batch - <<'PODNET_EOF' 2>/dev/null
 addr show
 route show
 PODNET_EOF
+printf '\\036section listen\\n'
+ss -Hlntup 2>/dev/null
 printf '\\036section lab\\n'
 cat ${shellQuote(`${stateDir}/manifest.json`)} 2>/dev/null
 true
@@ -121,6 +126,7 @@ export function assessHostCheck(output: string, t: SshTarget, needs: CheckNeeds,
       if (clash) problems.push(`it already has a VXLAN device with VNI ${needs.vxlan.vni} on UDP port ${needs.vxlan.port} (${clash.name}, perhaps the machine's own flannel): set another in the lab file, network.vxlan: { vni: …, port: … }`);
     }
   }
+  for (const p of publishClashes(sections.get('listen') ?? '', t, needs)) problems.push(p);
   const ownLinks = new Set(needs.links);
   for (const r of labThere === lab ? [] : routes) {
     if (r.dst === 'default' || (r.dev && ownLinks.has(r.dev))) continue;
@@ -129,6 +135,38 @@ export function assessHostCheck(output: string, t: SshTarget, needs: CheckNeeds,
     if (hit) problems.push(`its route ${r.dst}${r.dev ? ` dev ${r.dev}` : ''} overlaps the lab's ${hit}: pick another network.cidr in the lab file`);
   }
   return { problems, underlay: typeof underlay === 'string' ? null : underlay, labThere, ownerThere };
+}
+
+/** `ss -Hlntup` lines: the protocol, the port and the program of every listening socket. */
+export function parseListening(text: string): { protocol: string; port: number; program: string | null }[] {
+  const out: { protocol: string; port: number; program: string | null }[] = [];
+  for (const line of text.split('\n')) {
+    const [netid, , , , local, , ...rest] = line.trim().split(/\s+/);
+    const port = Number(local?.slice(local.lastIndexOf(':') + 1));
+    if (!netid || !Number.isInteger(port) || port <= 0) continue;
+    out.push({ protocol: netid, port, program: /users:\(\("([^"]+)"/.exec(rest.join(' '))?.[1] ?? null });
+  }
+  return out;
+}
+
+/**
+ * A published port the machine already listens on. The lab's DNAT rule
+ * would take every new connection to it from the program there — for the
+ * SSH port, every new login, Podnet's own `down` included.
+ */
+function publishClashes(listenSection: string, t: SshTarget, needs: CheckNeeds): string[] {
+  const listening = parseListening(listenSection);
+  const problems: string[] = [];
+  for (const p of (needs.published ?? []).filter((x) => x.host === t.host)) {
+    const hit = listening.find((l) => l.protocol === p.protocol && l.port === p.port);
+    const sshPort = p.protocol === 'tcp' && p.port === t.port;
+    if (!hit && !sshPort) continue;
+    const who = sshPort ? `${hit?.program ?? 'sshd'}, the SSH server Podnet logs in through` : hit?.program;
+    problems.push(
+      `it already listens on ${p.protocol} port ${p.port}${who ? ` (${who})` : ''}: publishing it would send every new connection to that port${sshPort ? ' — SSH logins too, `podnet down` included —' : ''} to pod ${p.to}; publish another port`,
+    );
+  }
+  return problems;
 }
 
 function safeOverlaps(a: string, b: string): boolean {

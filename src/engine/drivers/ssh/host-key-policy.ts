@@ -1,5 +1,5 @@
 // Deciding on a machine's host key: known → go on; new → only with consent
-// (a flag, or a prompt showing the fingerprint); changed → refused, always.
+// (a flag, or a prompt showing the fingerprint); changed or revoked → refused, always.
 import { ERROR_CODES } from '../../../shared/errors';
 import { PodnetError } from '../../errors';
 import { fingerprint, keyType, type HostKeyInfo } from './host-key';
@@ -18,6 +18,11 @@ export async function verifyHostKey(known: KnownHosts, policy: HostKeyPolicy, wh
   const where = `${who.host} (${hostPattern(who.address, who.port)})`;
   const state = await known.check(who.address, who.port, blob);
   if (state.status === 'known') return;
+  if (state.status === 'revoked') {
+    throw new PodnetError(ERROR_CODES.HOST_KEY, `the host key of ${where} (${info.keyType} ${info.fingerprint}) is REVOKED on line ${state.line} of ${known.file}: it is never accepted`, {
+      hint: 'the key was marked @revoked because it must not be trusted; give the machine a new host key, or ask who revoked it',
+    });
+  }
   if (state.status === 'changed') {
     throw new PodnetError(ERROR_CODES.HOST_KEY, `the host key of ${where} has CHANGED: it now presents ${info.keyType} ${info.fingerprint}, not the key on line ${state.line} of ${known.file}. Someone may be intercepting the connection — or the machine was reinstalled.`, {
       hint: `if you know the machine was recreated, forget its old key: ssh-keygen -R '${hostPattern(who.address, who.port)}' -f ${known.file}`,

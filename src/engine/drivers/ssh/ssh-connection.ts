@@ -17,6 +17,7 @@ import { verifyHostKey, type HostKeyPolicy } from './host-key-policy';
 import type { KnownHosts } from './known-hosts';
 import { hostPattern } from './known-hosts';
 import type { SshTarget } from './ssh-target';
+import { formatDuration } from '../../util/duration';
 
 /**
  * A session channel and how it ended. ssh2 parses every packet of a TCP
@@ -45,6 +46,8 @@ export interface ConnectionDeps {
 }
 
 const BACKOFF_MS = [0, 500, 1000, 2000, 4000, 8000];
+/** A live connection (keepalives answered) whose server does not open a session within this is stuck. */
+export const CHANNEL_OPEN_TIMEOUT_MS = 30_000;
 
 /** Network trouble (worth retrying), as opposed to a refused key or login. */
 const TRANSIENT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|Timed out while waiting for handshake|connection to .* was lost|Connection lost/i;
@@ -90,8 +93,21 @@ export class SshConnection {
     }
   }
 
-  async exec(command: string, opts: ExecOptions & { wait?: boolean } = {}): Promise<ExecResult> {
+  /** `timeoutMs`: Podnet's own short commands (checks, teardown) are ended and refused after that long. */
+  async exec(command: string, opts: ExecOptions & { wait?: boolean; timeoutMs?: number } = {}): Promise<ExecResult> {
     const { channel, exited } = await this.openChannel(command, opts);
+    let timedOut = false;
+    let giveUp = () => {};
+    const gaveUp = new Promise<void>((resolve) => (giveUp = resolve));
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          // sshd keeps a closed channel until its command ends: signal the command, and stop waiting for it.
+          channel.signal('KILL');
+          channel.close();
+          giveUp();
+        }, opts.timeoutMs)
+      : undefined;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     channel.on('data', (b: Buffer) => {
@@ -106,8 +122,16 @@ export class SshConnection {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.stdin !== undefined) channel.end(opts.stdin);
     else channel.end();
-    const [code] = await Promise.all([exited, drained(channel), drained(channel.stderr)]).finally(() => opts.signal?.removeEventListener('abort', onAbort));
+    const [code] = await Promise.race([Promise.all([exited, drained(channel), drained(channel.stderr)]), gaveUp.then(() => [null] as const)]).finally(() => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    });
     if (opts.signal?.aborted) throw cancelledError();
+    if (timedOut) {
+      throw new PodnetError(ERROR_CODES.BACKEND_UNAVAILABLE, `${this.where()} did not finish a command within ${formatDuration(opts.timeoutMs!)}`, {
+        hint: 'the machine is overloaded or something there blocks (a lock, a hung mount): check it over ssh, then try again',
+      });
+    }
     if (code === null) throw this.lost();
     return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   }
@@ -116,7 +140,22 @@ export class SshConnection {
   async openChannel(command: string, opts: { wait?: boolean; signal?: AbortSignal; pty?: PseudoTtyOptions } = {}): Promise<OpenedChannel> {
     const client = await this.connect(opts);
     return new Promise((resolve, reject) => {
+      let answered = false;
+      const timer = setTimeout(() => {
+        answered = true;
+        reject(
+          new PodnetError(ERROR_CODES.BACKEND_UNAVAILABLE, `${this.where()} did not open a session within ${formatDuration(CHANNEL_OPEN_TIMEOUT_MS)}`, {
+            hint: 'its sshd may have reached MaxSessions, or the machine is overloaded; try again',
+          }),
+        );
+      }, CHANNEL_OPEN_TIMEOUT_MS);
       const cb = (err: Error | undefined, channel: ClientChannel) => {
+        clearTimeout(timer);
+        if (answered) {
+          channel?.close();
+          return;
+        }
+        answered = true;
         if (err) return reject(this.translate(err));
         let code: number | null = null;
         channel.once('exit', (c: number | null, signal?: string) => (code = c ?? (signal ? 128 : -1)));
@@ -134,10 +173,10 @@ export class SshConnection {
     this.client = null;
   }
 
-  private open(): Promise<Client> {
+  private async open(): Promise<Client> {
     const t = this.target;
-    const auth = authPlan(t);
-    if (auth.methods.length === 0) return Promise.reject(noAuthError(t, auth));
+    const auth = await authPlan(t);
+    if (auth.methods.length === 0) throw noAuthError(t, auth);
     return new Promise((resolve, reject) => {
       const client = new (ssh2().Client)();
       let ready = false;

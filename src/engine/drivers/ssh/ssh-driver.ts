@@ -45,6 +45,9 @@ const q = shellQuote;
 /** Exit codes of a host's removal: nothing of this lab (or build) there; another user's lab there. */
 const NOT_THERE = 4;
 const OTHERS = 3;
+/** Podnet's own commands on a machine: the check before building, and the removal of a lab. */
+const CHECK_TIMEOUT_MS = 60_000;
+const TEARDOWN_TIMEOUT_MS = 120_000;
 
 export class SshDriver implements HostDriver {
   readonly kind = 'ssh' as const;
@@ -74,7 +77,7 @@ export class SshDriver implements HostDriver {
         const t = targetOf(h);
         const conn = this.connection(t);
         await conn.connect({ wait: true, ...(opts.signal ? { signal: opts.signal } : {}) });
-        const r = await conn.exec(asRoot(t.user, ['sh', '-s']), { stdin: hostCheckScript(needs, SSH_STATE_DIR), ...(opts.signal ? { signal: opts.signal } : {}) });
+        const r = await conn.exec(asRoot(t.user, ['sh', '-s']), { stdin: hostCheckScript(needs, SSH_STATE_DIR), timeoutMs: CHECK_TIMEOUT_MS, ...(opts.signal ? { signal: opts.signal } : {}) });
         if (!r.stdout.includes('\x1esection missing')) {
           const why = r.stderr.trim().split('\n').pop() ?? `exit code ${r.code}`;
           return [`user ${t.user} is not root and cannot use sudo without a password (${why}): log in as root, or allow passwordless sudo for ${t.user}`];
@@ -275,7 +278,7 @@ ${opts.run ? `grep -q ${q(`"run": ${JSON.stringify(opts.run)},`)} ${m} || { echo
       opts.force ? '' : `if grep -q '^  "owner": ' ${m} && ! grep -q ${q(`"owner": ${JSON.stringify(currentOwner())},`)} ${m}; then sed -n 's/^  "owner": "\\(.*\\)",$/\\1/p' ${m} >&2; exit ${OTHERS}; fi
 `
     }exec sh "$d/down.sh"`;
-    const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: true });
+    const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-c', script]), { wait: true, timeoutMs: TEARDOWN_TIMEOUT_MS });
     if (r.code === NOT_THERE) return { lines: [], found: false };
     if (r.code === OTHERS) throw othersLabError(lab, r.stderr.trim() || 'another user');
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${t.host}: removing the lab failed: ${r.stderr.trim() || `exit code ${r.code}`}`);

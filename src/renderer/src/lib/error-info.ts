@@ -8,12 +8,20 @@ export interface ErrorInfo {
   message: string;
   hint?: string;
   diagnostics: Diagnostic[];
+  /** Problems beyond the diagnostics listed (at most 50 are). */
+  omittedDiagnostics?: number;
 }
 
 export function errorInfo(e: unknown): ErrorInfo {
   if (e instanceof Error) {
     const api = e as Partial<PodnetApiError>;
-    return { code: api.code ?? 'E_INTERNAL', message: e.message, ...(api.hint ? { hint: api.hint } : {}), diagnostics: api.diagnostics ?? [] };
+    return {
+      code: api.code ?? 'E_INTERNAL',
+      message: e.message,
+      ...(api.hint ? { hint: api.hint } : {}),
+      diagnostics: api.diagnostics ?? [],
+      ...(api.omittedDiagnostics ? { omittedDiagnostics: api.omittedDiagnostics } : {}),
+    };
   }
   return { code: 'E_INTERNAL', message: String(e), diagnostics: [] };
 }

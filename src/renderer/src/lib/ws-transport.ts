@@ -8,11 +8,13 @@ export interface SocketStatus {
   onclose?(reason: string): void;
 }
 
-/** The API socket's address for a page served by `podnet serve` at `location`. */
-export function socketUrl(location: Pick<Location, 'protocol' | 'host' | 'search'>): string {
-  const token = new URLSearchParams(location.search).get(TOKEN_PARAM) ?? '';
+/** The API socket's address for a page served by `podnet serve` at `location`, with its token. */
+export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
 }
+
+/** Why the socket could not be opened at all (the browser does not tell a refusal from a server that is gone). */
+export const NOT_OPENED = 'cannot connect to podnet serve: it is not running, or this page does not have its token — open the address `podnet serve` printed (with ?token=…) again';
 
 export function connectWebSocketApi(url: string, status: SocketStatus = {}): PodnetApi {
   const ws = new WebSocket(url);
@@ -22,7 +24,7 @@ export function connectWebSocketApi(url: string, status: SocketStatus = {}): Pod
   let closed: Error | null = null;
   const opened = new Promise<void>((resolve, reject) => {
     ws.addEventListener('open', () => resolve(), { once: true });
-    ws.addEventListener('close', () => reject(closed ?? new Error('cannot reach podnet serve')), { once: true });
+    ws.addEventListener('close', () => reject(closed ?? new Error(NOT_OPENED)), { once: true });
   });
   opened.catch(() => undefined);
 
@@ -41,8 +43,10 @@ export function connectWebSocketApi(url: string, status: SocketStatus = {}): Pod
       listeners.emit(m.event, m.payload);
     }
   });
+  let wasOpen = false;
+  ws.addEventListener('open', () => (wasOpen = true), { once: true });
   ws.addEventListener('close', (e) => {
-    closed = new Error(`disconnected from podnet serve${e.reason ? ` (${e.reason})` : ''}; is it still running?`);
+    closed = new Error(wasOpen ? `disconnected from podnet serve${e.reason ? ` (${e.reason})` : ''}; is it still running?` : NOT_OPENED);
     for (const p of pending.values()) p.reject(closed);
     pending.clear();
     status.onclose?.(closed.message);
