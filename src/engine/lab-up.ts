@@ -142,17 +142,24 @@ async function build(driver: HostDriver, planned: PlannedLab, path: string | nul
     planned.plan.hosts.map((h) => [h.host, renderHostScript(h, observeScript(driver.observeScope(spec.name, h.host)))] as const),
   );
   const run: BuildRun = { id: randomBytes(6).toString('hex'), owner: currentOwner() };
+  // `down` from elsewhere leaves a note by the lock: the build stops at once. (Waiting for Docker to fail is not
+  // enough: a command running in a container removed meanwhile may never be reported ended.)
+  const removal = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, removal.signal]) : removal.signal;
+  const watch = setInterval(() => void lock.removedMeanwhile().then((removed) => removed && removal.abort(), () => undefined), REMOVAL_POLL_MS);
   try {
-    const { tails } = await driver.create({
-      run,
-      spec,
-      allocation,
-      plan: planned.plan,
-      scripts,
-      source: path,
-      signal: opts.signal,
-      onEvent: (e) => tracker.onDriverEvent(e),
-    });
+    const { tails } = await driver
+      .create({
+        run,
+        spec,
+        allocation,
+        plan: planned.plan,
+        scripts,
+        source: path,
+        signal,
+        onEvent: (e) => tracker.onDriverEvent(e),
+      })
+      .finally(() => clearInterval(watch));
     const observed = new Map<string, HostState>();
     for (const [host, tail] of tails) observed.set(host, parseObservation(tail, { name: host, role: roles.get(host)! }, driver.observeScope(spec.name, host)));
     const problems = readinessProblems(allocation, observed);
@@ -175,11 +182,15 @@ async function build(driver: HostDriver, planned: PlannedLab, path: string | nul
   } catch (e) {
     // Nothing half-built: remove what this build created (and nothing another build or user made), then report.
     const { intact } = await driver.discard(spec.name, run.id).catch(() => ({ intact: true }));
+    if (removal.signal.aborted) throw removedWhileBuilding(spec.name, e);
     if (isPodnetError(e) && e.code === ERROR_CODES.CANCELLED) throw e;
     if (!intact || (await lock.removedMeanwhile())) throw removedWhileBuilding(spec.name, e);
     throw e;
   }
 }
+
+/** How often a build looks for a note that its lab was removed. */
+const REMOVAL_POLL_MS = 250;
 
 function removedWhileBuilding(lab: string, cause?: unknown): PodnetError {
   return new PodnetError(ERROR_CODES.APPLY, `lab ${lab} was removed while it was being built (podnet down, or its containers were removed)`, {

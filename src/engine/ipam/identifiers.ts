@@ -18,3 +18,13 @@ export function vtepMac(lab: string, host: string): string {
   b[0] = (b[0]! & 0xfe) | 0x02;
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
+
+/**
+ * A host's underlay NIC address, fixed by its underlay IP (as Docker's classic
+ * 02:42:<ip> container MACs): a host started afresh (`podnet repair`) comes back
+ * with the MAC its peers' neighbour entries already hold — as a rebooted machine
+ * keeps its NIC's address.
+ */
+export function underlayMac(ip: string): string {
+  return ['02', '42', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
+}

@@ -18,15 +18,20 @@ export function currentOwner(): string {
   return `${user}@${machineName()}`;
 }
 
-/** When the process started (clock ticks since boot, /proc/<pid>/stat field 22); null where there is no /proc. */
-export function processStartTicks(pid: number): string | null {
+/** /proc/<pid>/stat's fields after the command name (field 3 onwards); null where there is no /proc or no such process. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** When the process started (clock ticks since boot, /proc/<pid>/stat field 22); null where there is no /proc. */
+export function processStartTicks(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
 }
 
 /** Is this process (on this machine) still running? `startTicks`, when known, tells a reused PID apart. */
@@ -37,7 +42,10 @@ export function processAlive(pid: number, startTicks: string | null = null): boo
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const fields = statFields(pid);
+  // A zombie has ended; it stays in the table until its parent reaps it (and where PID 1 does not reap, for ever).
+  if (fields && (fields[0] === 'Z' || fields[0] === 'X')) return false;
   if (startTicks === null) return true;
-  const now = processStartTicks(pid);
+  const now = fields?.[19] ?? null;
   return now === null || now === startTicks;
 }

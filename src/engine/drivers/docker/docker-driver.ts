@@ -9,7 +9,8 @@ import { setMaxListeners } from 'node:events';
 import type Docker from 'dockerode';
 import { ERROR_CODES } from '../../../shared/errors';
 import type { ExecResult, LabSummary } from '../../../shared/lab';
-import { PodnetError, isPodnetError, throwIfAborted } from '../../errors';
+import { PodnetError, cancelledError, isPodnetError, throwIfAborted } from '../../errors';
+import { underlayMac } from '../../ipam/identifiers';
 import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
 import type { HostPlan } from '../../plan/step';
 import type { LabRegistry } from '../../registry/lab-registry';
@@ -57,6 +58,12 @@ const FORGET_OLD_NETWORK_STATE = `for f in /run/netns/*; do [ -e "$f" ] || conti
  * `hosts: 200` fail after a minute).
  */
 const SWITCH_STEP_TIMEOUT_MS = 180_000;
+/**
+ * A host back on the underlay greets each peer once (`sh -c … sh <peer ip>…`), as a booting machine's first
+ * packets do: the ARP request carries its address, and each peer's neighbour entry for it — FAILED while it was
+ * away — is usable again at once, instead of losing the first packets sent to it.
+ */
+const ANNOUNCE_ON_UNDERLAY = 'for ip in "$@"; do ping -n -c 1 -W 1 "$ip" >/dev/null 2>&1 & done; wait';
 /**
  * Containers being created and started at once. Docker does this work one
  * container at a time anyway; asking for 200 at once made each call wait for
@@ -135,11 +142,16 @@ export class DockerDriver implements HostDriver {
     const failFast = new AbortController();
     const signal = req.signal ? AbortSignal.any([req.signal, failFast.signal]) : failFast.signal;
     setMaxListeners(8 * (req.plan.hosts.length + 2), signal);
+    // The first failure is the one to report: what fails after it only failed because the build was stopped.
+    let firstFailure: { error: unknown } | null = null;
     const guard = <T>(p: Promise<T>): Promise<T> =>
       p.catch((e: unknown) => {
+        if (!firstFailure && !signal.aborted) firstFailure = { error: e };
         failFast.abort();
         throw e;
       });
+    // A stopped build closes its warm channels: a script running in a container removed meanwhile is never reported ended.
+    signal.addEventListener('abort', () => this.channels.closeLab(req.spec.name), { once: true });
     const switchReady = guard(this.buildSwitch(req, builder, signal));
     switchReady.catch(() => undefined);
     const tails = new Map<string, string>();
@@ -149,7 +161,8 @@ export class DockerDriver implements HostDriver {
     ]);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
     if (failures.length > 0) {
-      throw failures.find((f) => !(isPodnetError(f) && f.code === ERROR_CODES.CANCELLED)) ?? failures[0];
+      if (req.signal?.aborted) throw cancelledError();
+      throw (firstFailure as { error: unknown } | null)?.error ?? failures.find((f) => !(isPodnetError(f) && f.code === ERROR_CODES.CANCELLED)) ?? failures[0];
     }
     // Complete: labels cannot change, so the mark is an object of its own (an empty volume).
     const marker = builtMarkerName(req.spec.name);
@@ -209,12 +222,14 @@ export class DockerDriver implements HostDriver {
   }
 
   /** Plugs a started host container into the switch: a veth pair whose host end is created as eth0 in the host's namespace. */
-  private async plugIntoSwitch(lab: string, host: string, mtu: number): Promise<void> {
+  private async plugIntoSwitch(lab: string, host: string, allocation: Allocation): Promise<void> {
+    const mtu = allocation.underlay.mtu;
+    const mac = underlayMac(underlayIpOf(allocation, host));
     const info = await this.docker.getContainer(containerName(lab, host)).inspect();
     const pid = info.State.Pid;
     if (!Number.isInteger(pid) || pid <= 0) throw new PodnetError(ERROR_CODES.APPLY, `${host}: the container is not running`);
     const port = switchPortName(host);
-    const r = await this.channel(lab, SWITCH).run(`ip link add ${port} mtu ${mtu} type veth peer name eth0 mtu ${mtu} netns ${pid} && ip link set ${port} master ${SWITCH_BRIDGE} up`, SWITCH_STEP_TIMEOUT_MS);
+    const r = await this.channel(lab, SWITCH).run(`ip link add ${port} mtu ${mtu} type veth peer name eth0 address ${mac} mtu ${mtu} netns ${pid} && ip link set ${port} master ${SWITCH_BRIDGE} up`, SWITCH_STEP_TIMEOUT_MS);
     if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${host}: plugging eth0 into the underlay failed: ${r.stderr.trim()}`);
   }
 
@@ -230,7 +245,7 @@ export class DockerDriver implements HostDriver {
     req.onEvent({ type: 'host-created', host: hp.host });
     await switchReady;
     throwIfAborted(signal);
-    await this.plugIntoSwitch(spec.name, hp.host, allocation.underlay.mtu);
+    await this.plugIntoSwitch(spec.name, hp.host, allocation);
     throwIfAborted(signal);
     return this.applyPlan(spec.name, hp.host, req.scripts.get(hp.host)!, signal, new PhaseReader(hp.host, req.onEvent));
   }
@@ -282,8 +297,11 @@ export class DockerDriver implements HostDriver {
         }
         const r = await runExec(this.docker, containerName(lab, hp.host), ['sh', '-c', FORGET_OLD_NETWORK_STATE]);
         if (r.code !== 0) throw new PodnetError(ERROR_CODES.APPLY, `${hp.host}: clearing what the old network namespace left failed: ${r.stderr.trim()}`);
-        await this.plugIntoSwitch(lab, hp.host, req.allocation.underlay.mtu);
+        await this.plugIntoSwitch(lab, hp.host, req.allocation);
         tails.set(hp.host, await this.applyPlan(lab, hp.host, req.scripts.get(hp.host)!, req.signal, new PhaseReader(hp.host, () => undefined)));
+        const own = underlayIpOf(req.allocation, hp.host);
+        const peers = [...req.allocation.hosts.map((h) => h.underlayIp), req.allocation.internet?.underlayIp].filter((ip): ip is string => !!ip && ip !== own);
+        await runExec(this.docker, containerName(lab, hp.host), ['sh', '-c', ANNOUNCE_ON_UNDERLAY, 'sh', ...peers]);
         done.push(`${hp.host}: ${existing ? 'started afresh' : 'created again'}, plugged into the underlay, its plan applied again`);
       }),
     );
@@ -450,8 +468,16 @@ function extraHosts(allocation: Allocation): string[] {
 }
 
 /** A host's container: the node image, no Docker network (eth0 comes from the lab's own switch), the lab's labels. */
+/** A host's (or the internet node's) address on the underlay. */
+function underlayIpOf(allocation: Allocation, host: string): string {
+  const h = allocation.hosts.find((x) => x.name === host);
+  if (h) return h.underlayIp;
+  if (allocation.internet) return allocation.internet.underlayIp;
+  throw new Error(`no underlay address allocated for ${host}`);
+}
+
 function hostContainer(lab: string, allocation: Allocation, hp: HostPlan, identity: Record<string, string>): Docker.ContainerCreateOptions & { name: string } {
-  const ip = hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp;
+  const ip = underlayIpOf(allocation, hp.host);
   return {
     name: containerName(lab, hp.host),
     Hostname: hp.host,

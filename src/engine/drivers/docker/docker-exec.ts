@@ -8,11 +8,20 @@ import type { ExecOptions, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { PidLineFilter, pidReportingArgv } from '../spawn-wrapper';
 import type { ChannelTransport } from '../script-channel';
 
+/** A request cut short by the caller's signal fails as "cancelled", not as a broken connection. */
+function cancelledIfAborted(signal: AbortSignal | undefined): (e: unknown) => never {
+  return (e) => {
+    throw signal?.aborted ? cancelledError() : e;
+  };
+}
+
 export async function runExec(docker: Docker, containerName: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const container = docker.getContainer(containerName);
   const withStdin = opts.stdin !== undefined;
-  const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: withStdin });
-  const stream = await exec.start({ hijack: true, stdin: withStdin });
+  // The signal reaches the requests too: Docker never answers an exec start into a container removed meanwhile.
+  const abortSignal = opts.signal ? { abortSignal: opts.signal } : {};
+  const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: withStdin, ...abortSignal }).catch(cancelledIfAborted(opts.signal));
+  const stream = await exec.start({ hijack: true, stdin: withStdin, ...abortSignal }).catch(cancelledIfAborted(opts.signal));
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const stdout = new PassThrough();
