@@ -18,3 +18,8 @@ export function vtepMac(lab: string, host: string): string {
   b[0] = (b[0]! & 0xfe) | 0x02;
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
+
+/** A container ID as a runtime would give it (64 hex), for CNI's per-container files. */
+export function containerId(lab: string, host: string, pod: string): string {
+  return digest(`${lab}/${host}/${pod}/container`).toString('hex');
+}
