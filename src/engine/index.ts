@@ -30,6 +30,7 @@ import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping'
 import type { LabSpec } from './spec/lab-spec';
 import type { ParsedLab } from './spec/parse-lab';
 import { checkTarget, formatTarget, parseTarget, type Target } from './targets';
+import { shellEnv } from './terminals/shell-env';
 
 export interface EngineOptions {
   /** The project's resources folder (node image recipe, built-in labs). */
@@ -260,11 +261,10 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async shell(lab, targetText, size, opts = {}) {
-      const { driver, target } = await resolveTarget(lab, targetText);
+      const { driver, target, spec } = await resolveTarget(lab, targetText);
       const label = formatTarget(target);
       const argv = inTarget(driver, target, opts.argv && opts.argv.length > 0 ? opts.argv : ['bash', '--login']);
-      // Debian's stock prompt shows $debian_chroot in front: "(pod b)root@host2:/#" tells a pod's shell from its host's.
-      const env: Record<string, string> = { PODNET_TARGET: label, ...(target.pod ? { debian_chroot: `pod ${target.pod}` } : {}) };
+      const env = shellEnv(label, target.pod ? { name: target.pod, container: spec?.network.mode === 'docker0' } : null);
       return driver.shell(lab, target.host, argv, { ...size, env });
     },
 

@@ -99,7 +99,7 @@ describe('PathPanel', () => {
     const api = new ContractDouble();
     api.handle('path:trace', () => vxlan.broken);
     const store = new PathStore(api);
-    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, presetFrom: null });
+    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, preset: null });
     expect((screen.getByTestId('path-from') as HTMLSelectElement).value).toBe('host1/a');
     expect((screen.getByTestId('path-to') as HTMLSelectElement).value).toBe('host2/b');
     await fireEvent.click(screen.getByRole('button', { name: 'Trace a ping' }));
@@ -121,7 +121,7 @@ describe('PathPanel', () => {
     const api = new ContractDouble();
     api.handle('path:trace', () => vxlan.ok);
     const store = new PathStore(api);
-    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, presetFrom: 'host1/b' });
+    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, preset: { from: 'host1/b', to: null } });
     expect((screen.getByTestId('path-from') as HTMLSelectElement).value).toBe('host1/b');
     await store.trace(vxlan.snapshot.name, 'host1/a', 'host2/b');
     expect(await screen.findByTestId('path-outcome')).toHaveTextContent('arrived at host2/b');

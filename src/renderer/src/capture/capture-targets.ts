@@ -26,8 +26,10 @@ export function defaultIface(t: CaptureTarget | undefined): string {
   return t.ifaces.includes('eth0') ? 'eth0' : (t.ifaces[0] ?? 'any');
 }
 
-/** A capture chosen elsewhere (the topology's menu) for the form. */
+/** A capture chosen elsewhere (the topology's menu, an exercise's hint) for the form. */
 export interface CapturePreset {
   target: string;
   iface: string | null;
+  /** A hint's tcpdump filter (the topology's menu leaves the field as it is). */
+  filter?: string | null;
 }
