@@ -31,6 +31,7 @@ import type { LabSpec } from './spec/lab-spec';
 import type { ParsedLab } from './spec/parse-lab';
 import { checkTarget, formatTarget, parseTarget, type Target } from './targets';
 import { shellEnv } from './terminals/shell-env';
+import { currentOwner } from './drivers/builder';
 
 export interface EngineOptions {
   /** The project's resources folder (node image recipe, built-in labs). */
@@ -180,7 +181,8 @@ export function createEngine(options: EngineOptions): Engine {
       // Labs of the local and ssh drivers are listed without Docker; with none of those, say why Docker's are missing.
       if (labs.length === 0 && unreachable.length > 0) throw unreachable[unreachable.length - 1];
       for (const e of unreachable) opts.onUnreachable?.(e);
-      return labs.map((l) => l.summary);
+      const me = currentOwner();
+      return labs.map((l) => ({ ...l.summary, startedByYou: l.summary.startedBy === me }));
     },
 
     async labSpec(lab) {

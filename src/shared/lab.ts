@@ -34,6 +34,10 @@ export interface LabSummary {
   hosts: LabHostSummary[];
   /** Where the lab file came from, when known. */
   source: string | null;
+  /** Who started it (`user@machine`), when its driver recorded that. */
+  startedBy?: string | null;
+  /** Started by the user this program runs as, on this machine (false: someone else, or not known). */
+  startedByYou?: boolean;
 }
 
 export interface ExecResult {

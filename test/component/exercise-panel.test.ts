@@ -90,6 +90,17 @@ describe('ExercisesPanel', () => {
     expect(item).toHaveTextContent('flannel VXLAN');
     expect(item).toHaveTextContent('lab flannel-vxlan · 2 steps · ~20 min');
     expect(item).toHaveTextContent('1/2');
+    // Progress remembered: no "start here".
+    expect(screen.queryByTestId('start-here')).toBeNull();
+  });
+
+  it('on a first visit says where to start: the first exercise of the curriculum', async () => {
+    const t = setup();
+    await t.store.load();
+    const start = await screen.findByTestId('start-here');
+    expect(start).toHaveTextContent('New here? Start with exercise 6, flannel VXLAN');
+    await fireEvent.click(within(start).getByRole('button', { name: 'Start with exercise 6' }));
+    expect(await screen.findByTestId('exercise-view')).toHaveTextContent('6. flannel VXLAN');
   });
 
   it('starts the exercise\u2019s lab under the chosen name with launch progress, then fills the commands in from it', async () => {

@@ -1,6 +1,6 @@
 // Which process built a lab (`<machine>:<pid>`): garbage collection spares
 // labs whose builder is still running on this machine.
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 
 export function currentBuilder(): string {
   return `${hostname()}:${process.pid}`;
@@ -17,4 +17,15 @@ export function builderAlive(builder: string): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Who starts a lab: `<user>@<machine>` (shown beside it, so a shared engine's labs say whose they are). */
+export function currentOwner(): string {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = `uid${process.getuid?.() ?? '?'}`;
+  }
+  return `${user}@${hostname()}`;
 }

@@ -17,6 +17,8 @@ export interface RegistryEntry {
   source: string | null;
   /** `<machine>:<pid>` of the process that built it. */
   builder: string;
+  /** `<user>@<machine>` who started it. */
+  owner?: string;
   status: 'building' | 'running';
   createdAt: string;
   /** ssh driver: each host's underlay as found on the machine. */

@@ -15,7 +15,7 @@ import type { HostPlan } from '../../plan/step';
 import type { LabRegistry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
 import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ImageProgress, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
-import { builderAlive, currentBuilder } from '../builder';
+import { builderAlive, currentBuilder, currentOwner } from '../builder';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
@@ -89,7 +89,7 @@ export class DockerDriver implements HostDriver {
   async create(req: CreateRequest): Promise<CreateResult> {
     const builder = currentBuilder();
     const record = (status: 'building' | 'running') =>
-      this.opts.registry?.put({ name: req.spec.name, driver: 'docker', engine: this.opts.engineLabel ?? null, spec: req.spec, source: req.source, builder, status, createdAt: new Date().toISOString() });
+      this.opts.registry?.put({ name: req.spec.name, driver: 'docker', engine: this.opts.engineLabel ?? null, spec: req.spec, source: req.source, builder, owner: currentOwner(), status, createdAt: new Date().toISOString() });
     await record('building');
     // One pipeline per host, and one for the switch; the first failure stops the others early.
     const failFast = new AbortController();
@@ -133,6 +133,7 @@ export class DockerDriver implements HostDriver {
         [LABELS.spec]: JSON.stringify(spec),
         [LABELS.source]: req.source ?? '',
         [LABELS.underlay]: subnet,
+        [LABELS.owner]: currentOwner(),
       },
       StopTimeout: 1,
       HostConfig: {
@@ -263,6 +264,7 @@ export class DockerDriver implements HostDriver {
         underlay: sw?.Labels[LABELS.underlay] ?? null,
         hosts,
         source: sw?.Labels[LABELS.source] || null,
+        startedBy: sw?.Labels[LABELS.owner] || null,
       };
     });
   }

@@ -10,6 +10,8 @@ export const LABELS = {
   /** The normalized LabSpec as JSON (on the underlay switch container). */
   spec: 'podnet.spec',
   source: 'podnet.source',
+  /** `<user>@<machine>` who started the lab (on the underlay switch container). */
+  owner: 'podnet.owner',
   address: 'podnet.address',
   underlay: 'podnet.underlay',
 } as const;

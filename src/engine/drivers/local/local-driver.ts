@@ -14,7 +14,7 @@ import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
 import type { LabSpec } from '../../spec/lab-spec';
 import { isValidName } from '../../spec/names';
 import { firstFailure, mapLimit } from '../../util/map-limit';
-import { builderAlive, currentBuilder } from '../builder';
+import { builderAlive, currentBuilder, currentOwner } from '../builder';
 import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
@@ -30,6 +30,8 @@ interface LocalLabRecord {
   spec: LabSpec;
   source: string | null;
   builder: string;
+  /** `<user>@<machine>` who started it. */
+  owner?: string;
   status: 'building' | 'running';
   createdAt: string;
   underlay: string | null;
@@ -67,7 +69,7 @@ export class LocalDriver implements HostDriver {
       role: hp.role,
       address: hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp,
     }));
-    const record: LocalLabRecord = { name: lab, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), underlay: allocation.underlay.subnet, hosts };
+    const record: LocalLabRecord = { name: lab, spec, source: req.source, builder: currentBuilder(), owner: currentOwner(), status: 'building', createdAt: new Date().toISOString(), underlay: allocation.underlay.subnet, hosts };
     await mkdir(labDir(lab, this.root), { recursive: true });
     await this.writeRecord(record);
     throwIfAborted(req.signal);
@@ -116,7 +118,7 @@ export class LocalDriver implements HostDriver {
         running: existsSync(`${NETNS_DIR}/${netnsName(r.name, h.name)}`),
       }));
       const status: LabSummary['status'] = r.status === 'building' ? 'building' : hosts.every((h) => h.running) ? 'running' : 'degraded';
-      return { name: r.name, driver: 'local', mode: r.spec.network.mode, backend: r.spec.network.backend, status, underlay: r.underlay, hosts, source: r.source };
+      return { name: r.name, driver: 'local', mode: r.spec.network.mode, backend: r.spec.network.backend, status, underlay: r.underlay, hosts, source: r.source, startedBy: r.owner ?? null };
     });
   }
 

@@ -14,7 +14,7 @@ import type { LabRegistry, RegistryEntry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
 import { shellQuote } from '../../util/shell-quote';
 import { firstFailure } from '../../util/map-limit';
-import { builderAlive, currentBuilder } from '../builder';
+import { builderAlive, currentBuilder, currentOwner } from '../builder';
 import type { CreateRequest, CreateResult, ExecOptions, HostDriver, ObserveScope, PrepareOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
@@ -106,7 +106,7 @@ export class SshDriver implements HostDriver {
   async create(req: CreateRequest): Promise<CreateResult> {
     const { spec, allocation } = req;
     const underlay = Object.fromEntries(allocation.hosts.map((h) => [h.name, { ip: h.underlayIp, dev: h.underlayDev }]));
-    const entry: RegistryEntry = { name: spec.name, driver: 'ssh', engine: null, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), underlay };
+    const entry: RegistryEntry = { name: spec.name, driver: 'ssh', engine: null, spec, source: req.source, builder: currentBuilder(), owner: currentOwner(), status: 'building', createdAt: new Date().toISOString(), underlay };
     await this.opts.registry.put(entry);
     this.entries.set(spec.name, entry);
     const tails = new Map<string, string>();
@@ -169,6 +169,7 @@ export class SshDriver implements HostDriver {
       // Reachability is not known without trying: observation tries, and shows a host that is away as unreachable.
       hosts: e.spec.hosts.map((h) => ({ name: h.name, role: 'host' as const, address: e.underlay?.[h.name]?.ip ?? h.ssh?.address ?? null, pods: h.pods.map((p) => p.name), running: true })),
       source: e.source,
+      startedBy: e.owner ?? null,
     }));
   }
 
