@@ -67,7 +67,7 @@ function stopFrames(page) {
 
 async function showLab(page, lab) {
   await page.getByTestId(`running-${lab}`).waitFor({ timeout: 30_000 });
-  await page.getByTestId(`running-${lab}`).getByRole('button', { name: 'Show', exact: true }).click();
+  await page.getByTestId(`running-${lab}`).getByRole('button', { name: `Show ${lab} in the topology` }).click();
 }
 
 const cpus = (await import('node:os')).cpus().length;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { BuiltinLab } from '../shared/lab';
 
+/** Titles, in curriculum order: the order the exercises use the labs (labs not named here come last). */
 const TITLES: Record<string, string> = {
   docker0: 'Docker bridge (docker0)',
   'port-publish': 'Port publishing',
@@ -17,11 +18,14 @@ const TITLES: Record<string, string> = {
 export async function listBuiltinLabs(resourcesDir: string): Promise<BuiltinLab[]> {
   const dir = join(resourcesDir, 'labs');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
-  return Promise.all(
+  const labs = await Promise.all(
     files.map(async (f) => {
       const doc = parse(await readFile(join(dir, f), 'utf8')) as { name?: string; description?: string };
       const name = doc.name ?? f.replace(/\.yaml$/, '');
       return { file: join(dir, f), name, title: TITLES[name] ?? name, description: doc.description ?? '' };
     }),
   );
+  const order = Object.keys(TITLES);
+  const rank = (l: BuiltinLab) => (order.includes(l.name) ? order.indexOf(l.name) : order.length);
+  return labs.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }

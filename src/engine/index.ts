@@ -34,6 +34,8 @@ import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping'
 import type { LabSpec } from './spec/lab-spec';
 import type { ParsedLab } from './spec/parse-lab';
 import { checkTarget, formatTarget, parseTarget, type Target } from './targets';
+import { shellEnv } from './terminals/shell-env';
+import { currentOwner } from './util/process-identity';
 
 export interface EngineOptions {
   /** The project's resources folder (node image recipe, built-in labs). */
@@ -220,7 +222,8 @@ export function createEngine(options: EngineOptions): Engine {
       // Labs of the local and ssh drivers are listed without Docker; with none of those, say why Docker's are missing.
       if (labs.length === 0 && unreachable.length > 0) throw unreachable[unreachable.length - 1];
       for (const e of unreachable) opts.onUnreachable?.(e);
-      return labs.map((l) => l.summary);
+      const me = currentOwner();
+      return labs.map((l) => ({ ...l.summary, startedByYou: l.summary.owner === me }));
     },
 
     async repair(lab, opts = {}) {
@@ -319,11 +322,10 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async shell(lab, targetText, size, opts = {}) {
-      const { driver, target } = await resolveTarget(lab, targetText);
+      const { driver, target, spec } = await resolveTarget(lab, targetText);
       const label = formatTarget(target);
       const argv = inTarget(driver, target, opts.argv && opts.argv.length > 0 ? opts.argv : ['bash', '--login']);
-      // Debian's stock prompt shows $debian_chroot in front: "(pod b)root@host2:/#" tells a pod's shell from its host's.
-      const env: Record<string, string> = { PODNET_TARGET: label, ...(target.pod ? { debian_chroot: `pod ${target.pod}` } : {}) };
+      const env = shellEnv(label, target.pod ? { name: target.pod, container: spec?.network.mode === 'docker0' } : null);
       return driver.shell(lab, target.host, argv, { ...size, env });
     },
 

@@ -26,6 +26,26 @@ export interface IcmpSummary {
   original: { src: string; dst: string; protocol: string } | null;
 }
 
+/** One field of a header, as a detail tree shows it ("Time to live", "64"). */
+export interface PacketField {
+  name: string;
+  value: string;
+}
+
+/** One header of a packet, in the order it is on the wire (Wireshark's detail tree, one level deep). */
+export interface PacketLayer {
+  /** "Ethernet II", "Internet Protocol version 4", "User Datagram Protocol", "Virtual eXtensible LAN", "ICMP", "Data"… */
+  name: string;
+  /** Its row in the tree: "Src: 10.2.1.2, Dst: 10.2.3.10". */
+  summary: string;
+  /** Where the header starts in the captured bytes, and its size in bytes. */
+  offset: number;
+  length: number;
+  /** 0: the packet as captured; 1: the frame inside a VXLAN tunnel. */
+  depth: number;
+  fields: PacketField[];
+}
+
 export interface CapturedPacket {
   /** 1-based, in the order the capture saw them. */
   index: number;
@@ -41,6 +61,8 @@ export interface CapturedPacket {
   outer: PacketSummary;
   /** For VXLAN: the VNI and the packet inside the tunnel. */
   vxlan: { vni: number; inner: PacketSummary } | null;
+  /** Every header with its fields and size, outer first (the detail pane). */
+  layers: PacketLayer[];
 }
 
 export interface CaptureRequest {

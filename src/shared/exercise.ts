@@ -25,6 +25,11 @@ export interface InterfaceAttrs {
   address?: string;
   mac?: string;
   vxlan?: { id?: number; port?: number; local?: string; dev?: string; learning?: boolean };
+  /**
+   * A veth's other end, found by the peer ifindex the kernel reports (not by
+   * name): the node it is in, and optionally its name and bridge.
+   */
+  peer?: { on: string; name?: string; master?: string };
 }
 
 /** A check, as written in an exercise (strings may hold {{placeholders}}). */
@@ -45,8 +50,11 @@ export type CheckSpec =
       expect: 'packets' | 'none';
       match?: PacketMatch;
     }
-  /** `output`: a regular expression that stdout and stderr together must match. */
-  | { kind: 'command'; on: string; run: string; exit: number; output?: string };
+  /**
+   * `output`: a regular expression that stdout and stderr together must match;
+   * `shows`: what that output looks like, in words a learner reads (required when `output` is more than plain text).
+   */
+  | { kind: 'command'; on: string; run: string; exit: number; output?: string; shows?: string };
 
 export type CheckKind = CheckSpec['kind'];
 
@@ -87,13 +95,25 @@ export interface CommandBlock {
 
 export type StepBlock = { type: 'prose'; markdown: string } | CommandBlock;
 
+/** One of the app's own tools, opened pre-filled from a hint (the CLI prints the command that does the same). */
+export type HintTool =
+  /** The packet's path of one ping (`podnet path <lab> <from> <to>`). */
+  | { panel: 'path'; from: string; to: string }
+  /** A live capture (`podnet capture <lab> <on> <iface> --filter …`). */
+  | { panel: 'capture'; on: string; iface: string; filter: string | null };
+
+export interface Hint {
+  markdown: string;
+  tool: HintTool | null;
+}
+
 export interface ExerciseStep {
   number: number;
   title: string;
   /** Prose and commands, in the order of the file. */
   blocks: StepBlock[];
-  /** Markdown, shown on demand. */
-  hints: string[];
+  /** Shown on demand, one at a time. */
+  hints: Hint[];
   checks: CheckSpec[];
   /** Labels of the checks, as the results will carry them. */
   checkLabels: string[];
@@ -115,6 +135,8 @@ export interface ExerciseSummary {
 export interface Exercise extends ExerciseSummary {
   /** Markdown before the first step. */
   intro: string;
+  /** The closing box: the same objects on a real cluster or Docker host (a `## On a real …` section after the steps). */
+  realWorld: { title: string; markdown: string } | null;
   exerciseSteps: ExerciseStep[];
   /** The lab the placeholders were resolved against, or null (they are left as {{…}}). */
   resolvedFor: string | null;

@@ -55,6 +55,8 @@ export interface LabSummary {
   source: string | null;
   /** `user@machine` of whoever built it (null: not recorded, an older lab). */
   owner: string | null;
+  /** Started by the user this program runs as, on this machine (false: someone else, or not known). */
+  startedByYou?: boolean;
 }
 
 /** What `repair` did to a degraded lab. */

@@ -78,6 +78,25 @@ describe('CapturesStore and the capture panel', () => {
     expect(rows[1]).toHaveTextContent('198.18.0.11:40000');
     expect(within(rows[1]!).getByTestId('packet-inner')).toHaveTextContent('VNI 1 · 10.2.1.2 → 10.2.3.10 ICMP echo request');
     expect(current).toHaveTextContent('2 packets');
+    // A click on a packet shows its headers, with their sizes: the outer ones and the frame inside the tunnel.
+    expect(within(current).queryByTestId('packet-details')).toBeNull();
+    await fireEvent.click(within(rows[1]!).getByRole('button', { name: 'Packet 2: show its headers' }));
+    const details = within(current).getByTestId('packet-details');
+    expect(within(details).getAllByTestId('packet-layer').map((l) => l.dataset.layer)).toEqual([
+      'Ethernet II',
+      'Internet Protocol version 4',
+      'User Datagram Protocol',
+      'Virtual eXtensible Local Area Network',
+      'Ethernet II',
+      'Internet Protocol version 4',
+      'Internet Control Message Protocol',
+      'Data',
+    ]);
+    expect(within(details).getAllByTestId('packet-layer')[3]).toHaveTextContent('VXLAN Network Identifier (VNI) 1');
+    const p2 = vxlanEcho(2, 100.001);
+    expect(within(details).getByTestId('tunnel-sizes')).toHaveTextContent(`VXLAN adds 50 bytes (14 Ethernet + 20 IPv4 + 8 UDP + 8 VXLAN) in front of a ${p2.length - 50}-byte frame: ${p2.length} = ${p2.length - 50} + 50`);
+    await fireEvent.click(within(details).getByRole('button', { name: "Close the packet's headers" }));
+    expect(within(current).queryByTestId('packet-details')).toBeNull();
     // Other captures' packets stay out.
     api.emit('capture:packets', { id: 'c-other', packets: [echoRequest(1, 1)] });
     await fireEvent.click(within(current).getByRole('button', { name: '■ Stop' }));
@@ -142,10 +161,13 @@ describe('CapturesStore and the capture panel', () => {
     expect(c.t0).toBe(batch[0]!.time);
   });
 
-  it('takes the target and interface chosen from the topology\u2019s menu', async () => {
+  it('takes the target and interface chosen from the topology\u2019s menu, and an exercise hint\u2019s filter', async () => {
     const { store } = setup();
-    render(CapturePanel, { store, lab: 'flannel-vxlan', snapshot: observed('flannel-vxlan'), preset: { target: 'host2', iface: 'flannel.1' } });
+    const { rerender } = render(CapturePanel, { store, lab: 'flannel-vxlan', snapshot: observed('flannel-vxlan'), preset: { target: 'host2', iface: 'flannel.1' } });
     expect((screen.getByTestId('capture-target') as HTMLSelectElement).value).toBe('host2');
     expect((screen.getByTestId('capture-iface') as HTMLSelectElement).value).toBe('flannel.1');
+    await rerender({ preset: { target: 'host1', iface: 'eth0', filter: 'udp port 8472' } });
+    expect((screen.getByTestId('capture-target') as HTMLSelectElement).value).toBe('host1');
+    expect((screen.getByTestId('capture-filter') as HTMLInputElement).value).toBe('udp port 8472');
   });
 });

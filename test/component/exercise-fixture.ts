@@ -9,6 +9,7 @@ export function exercise(resolvedFor: string | null = 'flannel-vxlan'): Exercise
   return {
     ...SUMMARY,
     intro: 'Read the **leases**, then break the tunnel.',
+    realWorld: { title: 'On a real cluster', markdown: '`kubectl get nodes -o jsonpath=\'{..podCIDR}\'`' },
     resolvedFor,
     exerciseSteps: [
       {
@@ -19,7 +20,11 @@ export function exercise(resolvedFor: string | null = 'flannel-vxlan'): Exercise
           { type: 'commands', role: 'try', target: 'host1', commands: ['tcpdump -ni eth0 -c 4 udp port 8472'], expectFailure: false, waits: true },
           { type: 'commands', role: 'try', target: 'host1/a', commands: ['ping -c 2 10.2.3.10'], expectFailure: false, waits: false },
         ],
-        hints: ['`podnet capture` saves the same packets.', 'Add `-T vxlan`.'],
+        hints: [
+          { markdown: 'The capture panel shows the same packets, with each header.', tool: { panel: 'capture', on: 'host1', iface: 'eth0', filter: 'udp port 8472' } },
+          { markdown: 'Add `-T vxlan`.', tool: null },
+          { markdown: 'Trace one ping.', tool: { panel: 'path', from: 'host1/a', to: 'host2/b' } },
+        ],
         checks: [{ kind: 'ping', from: 'host1/a', to: 'host2/b', expect: 'success', count: 2 }],
         checkLabels: ['ping host1/a → host2/b gets replies'],
         changes: false,

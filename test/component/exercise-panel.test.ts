@@ -60,7 +60,7 @@ function setup(opts: { labRunning?: boolean } = {}) {
   const progress = new ExerciseProgressStore({ getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) });
   const store = new ExercisesStore(api, progress);
   const labsStore = new LabsStore(api);
-  const props = { store, labs: labsStore, onshow: vi.fn(), onlaunched: vi.fn(), onrun: vi.fn(async () => undefined) };
+  const props = { store, labs: labsStore, onshow: vi.fn(), onlaunched: vi.fn(), onrun: vi.fn(async () => undefined), ontool: vi.fn() };
   render(ExercisesPanel, props);
   return {
     api,
@@ -90,6 +90,17 @@ describe('ExercisesPanel', () => {
     expect(item).toHaveTextContent('flannel VXLAN');
     expect(item).toHaveTextContent('lab flannel-vxlan · 2 steps · ~20 min');
     expect(item).toHaveTextContent('1/2');
+    // Progress remembered: no "start here".
+    expect(screen.queryByTestId('start-here')).toBeNull();
+  });
+
+  it('on a first visit says where to start: the first exercise of the curriculum', async () => {
+    const t = setup();
+    await t.store.load();
+    const start = await screen.findByTestId('start-here');
+    expect(start).toHaveTextContent('New here? Start with exercise 6, flannel VXLAN');
+    await fireEvent.click(within(start).getByRole('button', { name: 'Start with exercise 6' }));
+    expect(await screen.findByTestId('exercise-view')).toHaveTextContent('6. flannel VXLAN');
   });
 
   it('starts the exercise\u2019s lab under the chosen name with launch progress, then fills the commands in from it', async () => {
@@ -139,11 +150,19 @@ describe('ExercisesPanel', () => {
     const t = setup({ labRunning: true });
     const view = await openExercise(t);
     const step1 = await within(view).findByTestId('step-1');
-    expect(within(step1).queryByText('podnet capture', { exact: false })).toBeNull();
-    await fireEvent.click(within(step1).getByRole('button', { name: 'Show a hint (2 left)' }));
-    expect(within(step1).getByText('podnet capture', { exact: false })).toBeInTheDocument();
+    expect(within(step1).queryByText('The capture panel shows', { exact: false })).toBeNull();
+    await fireEvent.click(within(step1).getByRole('button', { name: 'Show a hint (3 left)' }));
+    expect(within(step1).getByText('The capture panel shows', { exact: false })).toBeInTheDocument();
+    await fireEvent.click(within(step1).getByRole('button', { name: 'Another hint (2 left)' }));
     await fireEvent.click(within(step1).getByRole('button', { name: 'Another hint (1 left)' }));
     expect(within(step1).queryByRole('button', { name: /hint/ })).toBeNull();
+
+    // A hint's tool opens the panel filled in, for the exercise's lab — no CLI command to copy.
+    expect(step1).not.toHaveTextContent('podnet');
+    await fireEvent.click(within(step1).getByRole('button', { name: /Capture on host1 eth0 \(udp port 8472\)/ }));
+    expect(t.props.ontool).toHaveBeenLastCalledWith('flannel-vxlan', { panel: 'capture', on: 'host1', iface: 'eth0', filter: 'udp port 8472' });
+    await fireEvent.click(within(step1).getByRole('button', { name: /Trace host1\/a → host2\/b in the Path panel/ }));
+    expect(t.props.ontool).toHaveBeenLastCalledWith('flannel-vxlan', { panel: 'path', from: 'host1/a', to: 'host2/b' });
 
     const step2 = within(view).getByTestId('step-2');
     expect(within(step2).queryAllByTestId('command-block')).toHaveLength(0);
@@ -153,7 +172,9 @@ describe('ExercisesPanel', () => {
     expect(block).toHaveAttribute('data-role', 'solution');
     expect(block).toHaveTextContent('bridge fdb del ae:e9:ab:3c:f3:31 dev flannel.1 self');
     const saved = JSON.parse(t.storage.get('podnet.exercise.flannel-vxlan')!);
-    expect(saved.steps[1].hints).toBe(2);
+    expect(saved.steps[1].hints).toBe(3);
+    // The closing box: the same objects on a real cluster.
+    expect(within(view).getByTestId('real-world')).toHaveTextContent("On a real cluster kubectl get nodes -o jsonpath='{..podCIDR}'");
     expect(saved.steps[2].solution).toBe(true);
   });
 

@@ -99,17 +99,33 @@ describe('LabsPanel', () => {
     expect(report.querySelectorAll('li')).toHaveLength(50);
   });
 
-  it('stops a running lab and reports a failure next to it', async () => {
+  it('stops a running lab only after asking, says who started each lab, and reports a failure next to it', async () => {
     const t = setup();
-    t.running.push(summary('lab-a'), summary('lab-b'));
+    t.running.push({ ...summary('lab-a'), owner: 'me@box', startedByYou: true }, { ...summary('lab-b'), owner: 'alice@box', startedByYou: false }, summary('lab-c'));
     await t.store.load();
-    await fireEvent.click(await screen.findByRole('button', { name: 'Stop lab-a' }));
+    expect(within(await screen.findByTestId('running-lab-a')).getByTestId('lab-owner')).toHaveTextContent('started by you');
+    expect(within(screen.getByTestId('running-lab-b')).getByTestId('lab-owner')).toHaveTextContent('started by alice@box');
+    expect(within(screen.getByTestId('running-lab-c')).getByTestId('lab-owner')).toHaveTextContent('started by someone else');
+    expect(screen.getByRole('button', { name: 'Show lab-a in the topology' })).toBeInTheDocument();
+    // Stop asks first; Keep it changes nothing.
+    await fireEvent.click(screen.getByRole('button', { name: 'Stop lab-a' }));
+    const ask = within(screen.getByTestId('running-lab-a')).getByTestId('stop-confirm');
+    expect(ask).toHaveTextContent('Stop lab-a? Every host is removed');
+    await fireEvent.click(within(ask).getByRole('button', { name: 'Keep it' }));
+    expect(t.api.callsTo('labs:down')).toEqual([]);
+    expect(screen.queryByTestId('stop-confirm')).toBeNull();
+    // Someone else's lab: the question says whose it is.
+    await fireEvent.click(screen.getByRole('button', { name: 'Stop lab-b' }));
+    expect(screen.getByTestId('stop-confirm')).toHaveTextContent('alice@box started it, not you.');
+    await fireEvent.click(screen.getByRole('button', { name: 'Stop lab-a' }));
+    await fireEvent.click(within(screen.getByTestId('stop-confirm')).getByRole('button', { name: 'Stop lab-a' }));
     await waitFor(() => expect(t.props.onstopped).toHaveBeenCalledWith('lab-a'));
     expect(screen.queryByTestId('running-lab-a')).toBeNull();
     t.api.handle('labs:down', () => {
       throw apiError({ code: 'E_BACKEND_UNAVAILABLE', message: 'Docker is not reachable', hint: 'start dockerd' });
     });
     await fireEvent.click(screen.getByRole('button', { name: 'Stop lab-b' }));
+    await fireEvent.click(within(screen.getByTestId('stop-confirm')).getByRole('button', { name: 'Stop lab-b' }));
     const row = screen.getByTestId('running-lab-b');
     expect(await within(row).findByTestId('error-report')).toHaveTextContent('Docker is not reachable');
     expect(row).toHaveTextContent('start dockerd');

@@ -99,7 +99,7 @@ describe('PathPanel', () => {
     const api = new ContractDouble();
     api.handle('path:trace', () => vxlan.broken);
     const store = new PathStore(api);
-    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, presetFrom: null });
+    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, preset: null });
     expect((screen.getByTestId('path-from') as HTMLSelectElement).value).toBe('host1/a');
     expect((screen.getByTestId('path-to') as HTMLSelectElement).value).toBe('host2/b');
     await fireEvent.click(screen.getByRole('button', { name: 'Trace a ping' }));
@@ -121,7 +121,7 @@ describe('PathPanel', () => {
     const api = new ContractDouble();
     api.handle('path:trace', () => vxlan.ok);
     const store = new PathStore(api);
-    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, presetFrom: 'host1/b' });
+    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, preset: { from: 'host1/b', to: null } });
     expect((screen.getByTestId('path-from') as HTMLSelectElement).value).toBe('host1/b');
     await store.trace(vxlan.snapshot.name, 'host1/a', 'host2/b');
     expect(await screen.findByTestId('path-outcome')).toHaveTextContent('arrived at host2/b');
@@ -130,5 +130,32 @@ describe('PathPanel', () => {
     expect(hops[5]).toHaveTextContent(/underlay u-host1 veth in .*in VXLAN 198\.18\.0\.11 → 198\.18\.0\.12:8472 VNI 1/);
     expect(hops[8]).toHaveTextContent('decapsulate from VXLAN');
     expect(store.tracedAt).toBeInstanceOf(Date);
+  });
+
+  it('a new trace clears the old result and shows its progress until the new one comes', async () => {
+    const api = new ContractDouble();
+    let answer!: (p: typeof vxlan.ok) => void;
+    api.handle('path:trace', () => vxlan.broken);
+    const store = new PathStore(api);
+    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, preset: null });
+    await fireEvent.click(screen.getByRole('button', { name: 'Trace a ping' }));
+    expect(await screen.findByTestId('path-result')).toHaveAttribute('data-ok', 'false');
+    api.handle('path:trace', () => new Promise((resolve) => (answer = resolve)));
+    await fireEvent.click(screen.getByRole('button', { name: 'Trace a ping' }));
+    expect(screen.queryByTestId('path-result')).toBeNull();
+    expect(screen.getByTestId('path-progress')).toHaveTextContent('Tracing host1/a → host2/b');
+    expect(screen.getByRole('button', { name: 'Tracing…' })).toBeDisabled();
+    answer(vxlan.ok);
+    expect(await screen.findByTestId('path-result')).toHaveAttribute('data-ok', 'true');
+    expect(screen.queryByTestId('path-progress')).toBeNull();
+  });
+
+  it('takes a source and destination from an exercise\'s hint, also an address no node holds', async () => {
+    const store = new PathStore(new ContractDouble());
+    render(PathPanel, { store, lab: vxlan.snapshot.name, snapshot: vxlan.snapshot, preset: { from: 'host1/b', to: '172.17.0.3' } });
+    expect((screen.getByTestId('path-from') as HTMLSelectElement).value).toBe('host1/b');
+    const to = screen.getByTestId('path-to') as HTMLSelectElement;
+    expect(to.value).toBe('172.17.0.3');
+    expect(to.selectedOptions[0]!.textContent).toBe('172.17.0.3 (address)');
   });
 });

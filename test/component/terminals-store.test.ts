@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TerminalInfo } from '../../src/shared/ipc';
 import { AckBatcher } from '../../src/renderer/src/terminals/ack-batcher';
-import { TerminalsStore } from '../../src/renderer/src/terminals/terminals-store.svelte';
+import { endedText, TerminalsStore } from '../../src/renderer/src/terminals/terminals-store.svelte';
 import { ContractDouble } from './contract-double';
 
 afterEach(() => vi.useRealTimers());
@@ -152,9 +153,58 @@ describe('TerminalsStore', () => {
       { id: 't0000000000000001', data: 'ip neigh\r' },
       { id: 't0000000000000002', data: 'tcpdump -ni eth0 -c 4 udp port 8472\r' },
     ]);
-    // The next plain command goes back to the shell, not to the busy tcpdump.
+    // The next plain command goes back to the shell, not to the busy tcpdump — which stays in view beside it.
     await store.run('lab1', 'host1', 'ip link');
     expect(store.activeKey).toBe(shell);
+    expect(store.beside).toBe(own);
+    store.activate(own);
+    expect(store.beside).toBeNull(); // never shown twice
+    store.activate(shell);
+    store.unpin();
+    expect(store.beside).toBeNull();
+  });
+
+  it('the shell gets the size the view has once the session is open, also when it changed while opening, and after every fit', async () => {
+    const { api, store } = setup();
+    let answer!: (v: TerminalInfo) => void;
+    api.handle('terminal:open', () => new Promise<TerminalInfo>((r) => (answer = r)));
+    const key = store.open('lab1', 'host1');
+    const opening = store.connect(key, { cols: 57, rows: 20 }, sink().sink);
+    // Fitted twice while the session opens (the panel settled, the splitter moved).
+    store.resize(key, 80, 20);
+    store.resize(key, 96, 27);
+    answer({ id: 't1', lab: 'lab1', target: 'host1', title: 'host1' });
+    await opening;
+    expect(api.callsTo('terminal:open')).toEqual([{ lab: 'lab1', target: 'host1', cols: 57, rows: 20 }]);
+    expect(api.callsTo('terminal:resize')).toEqual([{ id: 't1', cols: 96, rows: 27 }]);
+    store.resize(key, 96, 27); // the same size again: nothing to send
+    store.resize(key, 90, 27);
+    expect(api.callsTo('terminal:resize')).toEqual([
+      { id: 't1', cols: 96, rows: 27 },
+      { id: 't1', cols: 90, rows: 27 },
+    ]);
+  });
+
+  it('a session killed because its lab went away says "lab stopped"; one that exited says its code', async () => {
+    const { api, store } = setup();
+    let running = [{ name: 'lab1', status: 'running' }];
+    api.handle('labs:list', () => running as never);
+    const a = store.open('lab1', 'host1');
+    const b = store.open('lab1', 'host2');
+    const sa = sink();
+    await store.connect(a, { cols: 80, rows: 24 }, sa.sink);
+    await store.connect(b, { cols: 80, rows: 24 }, sink().sink);
+    api.emit('terminal:exit', { id: 't0000000000000001', code: 0 });
+    await vi.waitFor(() => expect(store.tab(a)?.status).toBe('exited'));
+    expect(endedText(store.tab(a)!, 0)).toBe('session ended, exit code 0');
+    running = [];
+    api.emit('terminal:exit', { id: 't0000000000000002', code: 137 });
+    await vi.waitFor(() => expect(store.tab(b)?.status).toBe('exited'));
+    expect(endedText(store.tab(b)!, 137)).toBe('lab stopped');
+    // Stopped from here: known at once.
+    const c = store.open('lab2', 'host1');
+    store.labStopped('lab2');
+    expect(endedText(store.tab(c)!, 137)).toBe('lab stopped');
   });
 
   it('Run in terminal says so when the terminal cannot open', async () => {

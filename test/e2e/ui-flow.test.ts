@@ -138,6 +138,8 @@ await describeInBrowser('the app in Chromium (podnet serve, real Docker)', () =>
 
   it('stops the lab from the UI: no container with its label remains', async () => {
     await page.getByRole('button', { name: `Stop ${LAB}` }).click();
+    // Stop asks first.
+    await page.getByTestId('stop-confirm').getByRole('button', { name: `Stop ${LAB}` }).click();
     await page.getByTestId(`running-${LAB}`).waitFor({ state: 'detached', timeout: 60_000 });
     const left = await new Docker().listContainers({ all: true, filters: { label: [`podnet.lab=${LAB}`] } });
     expect(left.map((c) => c.Names[0])).toEqual([]);

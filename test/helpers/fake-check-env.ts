@@ -54,5 +54,6 @@ export function packet(src: string, dst: string, protocol: string, inner?: { src
     ifindex: null,
     outer: summary(src, dst, inner ? 'vxlan' : protocol),
     vxlan: inner ? { vni: 1, inner: summary(inner.src, inner.dst, inner.protocol) } : null,
+    layers: [],
   };
 }

@@ -35,6 +35,10 @@ await describeWithDocker('checking an exercise against the real state of its lab
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('{{');
     expect(r.stdout).toContain(`solution [host1] $ bridge fdb del ${mac} dev flannel.1`);
+    // A hint that opens a panel in the app prints the command that shows the same, for this lab.
+    expect(r.stdout).toContain(`$ podnet path ${LAB} host1/a host2/b`);
+    expect(r.stdout).toContain(`$ podnet capture ${LAB} host1 eth0 --filter 'udp port 8472'`);
+    expect(r.stdout).toContain('── On a real cluster');
     const e = await engine.exercise('flannel-vxlan', { lab: LAB });
     expect(e.resolvedFor).toBe(LAB);
   });

@@ -81,6 +81,11 @@ describe.skipIf(skipFor(localProblems().join('; '), 'local driver'))('local driv
     const who = await engine.exec(lab, 'host2', ['sh', '-c', 'hostname; ip netns list | cut -d" " -f1 | sort | tr "\\n" " "; cat /etc/podnet/lab.json | grep -c host2']);
     expect(who.stdout).toBe('host2\nb c 1\n');
     expect(existsSync('/etc/podnet')).toBe(false);
+    // The CNI plugins' files are each host's own, and none of this machine's.
+    const leases = await Promise.all(['host1', 'host2'].map((h) => engine.exec(lab, h, ['ls', '/var/lib/cni/networks/cbr0'])));
+    expect(leases.map((l) => l.stdout.split('\n').filter((f) => /^10\./.test(f)))).toEqual([['10.2.1.2', '10.2.1.3'], ['10.2.3.10', '10.2.3.2']]);
+    expect(existsSync('/var/lib/cni/networks/cbr0/10.2.1.2')).toBe(false);
+    expect(existsSync('/etc/cni/net.d/10-flannel.conflist')).toBe(false);
     await expectTerminal(engine, lab, 'host1/a');
     await expectCancelEndsRemote(engine, lab, 'host2/b');
     await expectStreamedCapture(new LocalDriver(), lab, 'host1', 'eth0', () => expectPing(engine, lab, 'host1/a', 'host2/b', true));

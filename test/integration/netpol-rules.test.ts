@@ -53,7 +53,7 @@ const node2Side = bridge('rbr0', '10.244.2.1');
 function podSteps(p: KubePod, i: number): Step[] {
   const br = p.node === 'node1' ? cni0 : node2Side;
   const alloc = { name: p.name, ip: p.ip, prefixLen: 24, gateway: br.ip, vethHost: `veth${i}np`, mtu: 1500, serve: null };
-  const input = { pod: alloc, netns: p.name, bridge: br, clusterCidr: CLUSTER_CIDR };
+  const input = { pod: alloc, netns: p.name, bridge: br, clusterCidr: CLUSTER_CIDR, hairpin: false };
   return [...podHostSteps(input), ...podNetnsSteps(input)];
 }
 

@@ -57,6 +57,19 @@ tcpdump -ni eth0 -c 2 icmp
 - ping: { from: host1/a, to: host2/b }
 - interface: { on: host1, name: flannel.1, type: vxlan, mtu: 1450, vxlan: { learning: false } }
 \`\`\`
+
+> The Path panel shows where it stops.
+>
+> \`\`\`path
+> from: host1/a
+> to: host2/b
+> \`\`\`
+
+## On a real cluster
+
+\`\`\`
+kubectl get nodes -o jsonpath='{..podCIDR}'
+\`\`\`
 `;
 
 function diagnostics(text: string): Diagnostic[] {
@@ -74,7 +87,7 @@ describe('parsing an exercise file', () => {
     const e = parseExercise(GOOD, 'ex.md', 3, labs);
     expect(e).toMatchObject({ id: 'sample', number: 3, title: 'A sample', lab: 'two', minutes: 5, steps: 2, intro: 'Intro text about **why**.', resolvedFor: null });
     const [look, change] = e.exerciseSteps;
-    expect(look).toMatchObject({ number: 1, title: 'Look around', changes: false, hints: ['look at `ip route`.'] });
+    expect(look).toMatchObject({ number: 1, title: 'Look around', changes: false, hints: [{ markdown: 'look at `ip route`.', tool: null }] });
     expect(look!.blocks).toEqual([
       { type: 'prose', markdown: 'Some prose.' },
       { type: 'commands', role: 'try', target: 'host1', commands: ['ip route', 'ip -d link show flannel.1'], expectFailure: false, waits: false },
@@ -88,6 +101,28 @@ describe('parsing an exercise file', () => {
       ['try', 'host1', false, true, ['tcpdump -ni eth0 -c 2 icmp']],
     ]);
     expect(change!.checks[0]).toEqual({ kind: 'ping', from: 'host1/a', to: 'host2/b', expect: 'success', count: 2 });
+    expect(change!.hints).toEqual([{ markdown: 'The Path panel shows where it stops.', tool: { panel: 'path', from: 'host1/a', to: 'host2/b' } }]);
+    expect(e.realWorld).toEqual({ title: 'On a real cluster', markdown: "```\nkubectl get nodes -o jsonpath='{..podCIDR}'\n```" });
+  });
+
+  it('a hint opens one tool, on targets the lab has; the closing box comes after the last step', () => {
+    const capture = GOOD.replace('> ```path\n> from: host1/a\n> to: host2/b', '> ```capture\n> on: host1\n> iface: eth0\n> filter: udp port 8472');
+    expect(parseExercise(capture, 'ex.md', 1, labs).exerciseSteps[1]!.hints[0]!.tool).toEqual({ panel: 'capture', on: 'host1', iface: 'eth0', filter: 'udp port 8472' });
+    expect(diagnostics(GOOD.replace('> from: host1/a', '> from: host3/a')).map((x) => x.message)).toEqual(['lab two has no host "host3" (hosts: host1, host2)']);
+    expect(diagnostics(GOOD.replace('> to: host2/b', '> too: host2/b'))[0]).toMatchObject({ field: 'step 2 hint path', hint: expect.stringContaining('from: host1/a') });
+    const early = GOOD.replace('## Change it', '## On a real cluster\n\nText.\n\n## Change it');
+    expect(diagnostics(early).map((x) => x.message)).toContain('"On a real cluster" closes the exercise: it comes after the last step');
+  });
+
+  it('check labels read as words: a plain-text output is shown as text, a pattern needs `shows`', () => {
+    const withCheck = (check: string) => GOOD.replace('route: { on: host1, dst: 10.2.3.0/24 }', check);
+    const label = (check: string) => parseExercise(withCheck(check), 'ex.md', 1, labs).exerciseSteps[0]!.checkLabels[0];
+    expect(label("command: { on: host1/a, run: ip -4 -br addr show eth0, output: '10\\.2\\.1\\.2/24' }")).toBe('`ip -4 -br addr show eth0` on host1/a succeeds and prints “10.2.1.2/24”');
+    expect(label("command: { on: host1, run: curl -sS -m 3 http://10.2.1.2, exit: 28, output: 'timed out' }")).toBe('`curl -sS -m 3 http://10.2.1.2` on host1 exits with code 28 and prints “timed out”');
+    expect(label("command: { on: host1, run: ip link, output: 'veth[0-9a-f]{8}', shows: 'a veth' }")).toBe('`ip link` on host1 succeeds and prints “a veth”');
+    expect(diagnostics(withCheck("command: { on: host1, run: ip link, output: 'veth[0-9a-f]{8}' }"))[0]!.message).toMatch(/is a pattern; say in `shows` what it looks like/);
+    expect(label('interface: { on: host1/a, name: eth0, type: veth, peer: { on: host1, master: cni0 } }')).toBe('host1/a has interface eth0 (veth, its peer interface on host1 in cni0)');
+    expect(diagnostics(withCheck('interface: { on: host1/a, name: eth0, peer: { on: host7 } }'))[0]!.message).toBe('lab two has no host "host7" (hosts: host1, host2)');
   });
 
   it('locates front-matter problems', () => {

@@ -5,16 +5,18 @@ import { planLab } from '../../src/engine/plan/plan-lab';
 import { describeHostPlan } from '../../src/engine/plan/render-script';
 import type { HostPlan } from '../../src/engine/plan/step';
 import { parseLab } from '../../src/engine/spec/parse-lab';
+import { fixtureRuleSet, plannedRuleSet } from '../helpers/iptables-save';
 
 const LABS = new URL('../../resources/labs/', import.meta.url);
 const labs = readdirSync(LABS).filter((f) => f.endsWith('.yaml')).sort();
 
-function planOf(file: string) {
-  const parsed = parseLab(readFileSync(new URL(file, LABS), 'utf8'), file);
+function planOf(file: string, edit: (text: string) => string = (t) => t) {
+  const parsed = parseLab(edit(readFileSync(new URL(file, LABS), 'utf8')), file);
   return { parsed, plan: planLab(parsed.spec, parsed.allocation, DOCKER_PLAN_CONTEXT) };
 }
 
-const argvs = (h: HostPlan) => h.phases.flatMap((p) => p.steps.flatMap((s) => (s.kind === 'cmd' ? [s.argv.join(' ')] : [])));
+const cmdArgvs = (h: HostPlan) => h.phases.flatMap((p) => p.steps.flatMap((s) => (s.kind === 'cmd' ? [s.argv] : [])));
+const argvs = (h: HostPlan) => cmdArgvs(h).map((a) => a.join(' '));
 
 describe('plan', () => {
   it.each(labs)('%s: every host\'s commands match the snapshot', async (file) => {
@@ -37,40 +39,24 @@ describe('plan', () => {
     expect(route).toBeGreaterThan(fdb);
   });
 
-  it('flannel masquerade: the FLANNEL-POSTRTG and FLANNEL-FWD rules of docs/networking.md §5.6', () => {
-    const cmds = argvs(planOf('flannel-vxlan.yaml').plan.hosts[0]!);
-    const m = '-m comment --comment flanneld masq';
-    expect(cmds).toEqual(
-      expect.arrayContaining([
-        `iptables -t nat -A POSTROUTING ${m} -j FLANNEL-POSTRTG`,
-        `iptables -t nat -A FLANNEL-POSTRTG -s 10.2.1.0/24 -d 10.2.0.0/16 ${m} -j RETURN`,
-        `iptables -t nat -A FLANNEL-POSTRTG -s 10.2.0.0/16 -d 10.2.1.0/24 ${m} -j RETURN`,
-        `iptables -t nat -A FLANNEL-POSTRTG ! -s 10.2.0.0/16 -d 10.2.1.0/24 ${m} -j RETURN`,
-        `iptables -t nat -A FLANNEL-POSTRTG -s 10.2.0.0/16 ! -d 224.0.0.0/4 ${m} -j MASQUERADE --random-fully`,
-        `iptables -t nat -A FLANNEL-POSTRTG ! -s 10.2.0.0/16 -d 10.2.0.0/16 ${m} -j MASQUERADE --random-fully`,
-        'iptables -t filter -A FORWARD -j FLANNEL-FWD',
-        'iptables -t filter -A FLANNEL-FWD -s 10.2.0.0/16 -j ACCEPT',
-        'iptables -t filter -A FLANNEL-FWD -d 10.2.0.0/16 -j ACCEPT',
-      ]),
-    );
+  it('masquerade: host1 holds exactly current flannel\'s FLANNEL-POSTRTG and FLANNEL-FWD rules, in iptables-save order (docs/networking.md §5.6)', () => {
+    expect(plannedRuleSet(cmdArgvs(planOf('masquerade.yaml').plan.hosts[0]!))).toEqual(fixtureRuleSet('flannel-masquerade-host1'));
   });
 
-  it('port-publish: Docker\'s DOCKER chain, DNAT, hairpin MASQUERADE and filter ACCEPT, as docs/networking.md §3.1', () => {
-    const cmds = argvs(planOf('port-publish.yaml').plan.hosts[1]!);
-    expect(cmds).toEqual(
-      expect.arrayContaining([
-        'iptables -t nat -N DOCKER',
-        'iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
-        'iptables -t nat -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER',
-        'iptables -t nat -A DOCKER -i docker0 -j RETURN',
-        'iptables -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE',
-        'iptables -t nat -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80',
-        'iptables -t nat -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE',
-        'iptables -t filter -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT',
-        'iptables -t filter -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
-        'iptables -t filter -A FORWARD -o docker0 -j DOCKER',
-      ]),
-    );
+  it.each([27, 28, 29] as const)('port-publish with dockerRules: %i — host2 holds exactly that Docker version\'s layout', (version) => {
+    const { plan } = planOf('port-publish.yaml', (text) => text.replace('mode: docker0', `mode: docker0\n  dockerRules: ${version}`));
+    expect(plannedRuleSet(cmdArgvs(plan.hosts[1]!))).toEqual(fixtureRuleSet(`docker-${version}-port-publish-host2`));
+  });
+
+  it('port-publish without dockerRules reproduces the current Docker Engine (29)', () => {
+    expect(plannedRuleSet(cmdArgvs(planOf('port-publish.yaml').plan.hosts[1]!))).toEqual(fixtureRuleSet('docker-29-port-publish-host2'));
+  });
+
+  it('docker0 on 28 and later: every container gets its raw PREROUTING DROP; on 27 none', () => {
+    const rawOf = (text: string) => argvs(planOf('docker0.yaml', () => text).plan.hosts[0]!).filter((c) => c.startsWith('iptables -t raw'));
+    const text = readFileSync(new URL('docker0.yaml', LABS), 'utf8');
+    expect(rawOf(text)).toEqual(['iptables -t raw -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP', 'iptables -t raw -A PREROUTING -d 172.17.0.3/32 ! -i docker0 -j DROP']);
+    expect(rawOf(text.replace('mode: docker0', 'mode: docker0\n  dockerRules: 27'))).toEqual([]);
   });
 
   it('host-gw: only a route via the peer\'s underlay address; no vxlan device', () => {

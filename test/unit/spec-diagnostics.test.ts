@@ -41,6 +41,13 @@ describe('lab file diagnostics', () => {
     expectOne(labYaml(['name: t', 'hosts:', '  - name: host1', '    podz: 2']), { line: 4, column: 5, field: 'hosts[0].podz', message: /unknown key "podz"/, hint: /"pods"/ });
   });
 
+  it('network.dockerRules takes a Docker version whose layout the lab knows, and only where Docker\'s rules are set up', () => {
+    expectOne(labYaml([...base, 'network:', '  mode: docker0', '  dockerRules: 26']), { line: 9, column: 16, field: 'network.dockerRules', message: /27, 28 or 29/ });
+    expectOne(labYaml([...base, 'network:', '  dockerRules: 28']), { line: 8, column: 3, field: 'network.dockerRules', message: /applies to docker0 mode and to publish/ });
+    expect(parseLab(labYaml([...base, 'network:', '  mode: docker0', '  dockerRules: 27']), 'lab.yaml').spec.network.dockerRules).toBe(27);
+    expect(parseLab(labYaml([...base, 'network:', '  mode: docker0']), 'lab.yaml').spec.network.dockerRules).toBe(29);
+  });
+
   it('rejects duplicate host names', () => {
     expectOne(labYaml(['name: t', 'hosts:', '  - name: host1', '  - name: host1']), { line: 4, column: 11, field: 'hosts[1].name', message: /duplicate host name "host1"/ });
   });

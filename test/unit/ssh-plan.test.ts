@@ -70,7 +70,7 @@ describe('the manifest and removal script of a host', () => {
     const m = labManifest('t', docker0(), '/run/podnet/lab');
     expect(m.netns).toEqual(['pn-a']);
     expect(m.links).toEqual(['pn-docker0', expect.stringMatching(/^veth[0-9a-f]{7}$/)]);
-    expect(m.chains).toEqual(expect.arrayContaining([{ table: 'nat', chain: 'PN-DOCKER' }, { table: 'filter', chain: 'PN-DOCKER-ISOLATION-STAGE-1' }]));
+    expect(m.chains).toEqual(expect.arrayContaining([{ table: 'nat', chain: 'PN-DOCKER' }, { table: 'filter', chain: 'PN-DOCKER-FORWARD' }]));
     expect(m.chains.every((c) => c.chain.startsWith('PN-'))).toBe(true);
     expect(m.rules.every((r) => ['PREROUTING', 'OUTPUT', 'POSTROUTING', 'FORWARD'].includes(r.rule[0]!))).toBe(true);
     expect(m.rules).toContainEqual({ table: 'nat', rule: ['PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'PN-DOCKER'] });
@@ -91,7 +91,7 @@ describe('the manifest and removal script of a host', () => {
     expect(shellSyntaxOk(down)).toBe(true);
     expect(shellSyntaxOk(before)).toBe(true);
     expect(down.indexOf('-D PREROUTING')).toBeLessThan(down.indexOf('-X PN-DOCKER'));
-    expect(down.indexOf('-F PN-DOCKER-ISOLATION-STAGE-1')).toBeLessThan(down.indexOf('-X PN-DOCKER-ISOLATION-STAGE-2'));
+    expect(down.indexOf('-F PN-DOCKER-FORWARD')).toBeLessThan(down.indexOf('-X PN-DOCKER-CT'));
     expect(down).toContain('iptables -w 5 -t filter -P FORWARD "$before_filter_FORWARD"');
     expect(down).toContain("for p in $(ip netns pids pn-a 2>/dev/null)");
     expect(down.trimEnd().split('\n').slice(-2)).toEqual(['rm -rf "$d"', 'true']);

@@ -120,3 +120,26 @@ describe('interface checks', () => {
     expect(check(c, down)).toMatchObject({ status: 'error', found: 'host1 could not be read: container stopped' });
   });
 });
+
+describe('interface checks on a veth\'s real peer', () => {
+  const c: CheckSpec = { kind: 'interface', on: 'host1/client', name: 'eth0', attrs: { type: 'veth', peer: { on: 'host1', master: 'docker0' } }, expect: 'present' };
+  const eth0 = (s: Snapshot) => host1(s).pods[0]!.interfaces.find((i) => i.name === 'eth0')!;
+
+  it('pass when the interface the peer ifindex names on the host is a veth in docker0', () => {
+    expect(check(c, publish)).toEqual({ label: 'host1/client has interface eth0 (veth, its peer interface on host1 in docker0)', kind: 'interface', status: 'passed', found: null });
+  });
+
+  it('fail when the peer ifindex names the host\'s own eth0 (what `bridge link`\'s "@eth0" suggests): that is no veth of the bridge', () => {
+    const hostEth0 = host1(publish).interfaces.find((i) => i.name === 'eth0')!;
+    const s = broken(publish, (x) => (eth0(x).peerIndex = hostEth0.index));
+    const r = check(c, s);
+    expect(r.status).toBe('failed');
+    expect(r.found).toMatch(hostEth0.kind === 'veth' ? /its peer eth0 is in no bridge \(expected docker0\)/ : /which is no veth on host1/);
+  });
+
+  it('fail when the peer left the bridge', () => {
+    const peer = host1(publish).interfaces.find((i) => i.index === eth0(publish).peerIndex)!;
+    const s = broken(publish, (x) => (host1(x).interfaces.find((i) => i.name === peer.name)!.master = null));
+    expect(check(c, s).found).toBe(`its peer ${peer.name} is in no bridge (expected docker0)`);
+  });
+});

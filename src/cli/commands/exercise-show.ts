@@ -1,4 +1,5 @@
-import type { Exercise, StepBlock } from '../../shared/exercise';
+import type { Exercise, Hint, StepBlock } from '../../shared/exercise';
+import { hintToolCommand } from '../../engine/exercises/hint-tool';
 import { withEngine } from '../cli-context';
 
 export interface ShowFlags {
@@ -15,14 +16,21 @@ function blockLines(b: StepBlock, flags: ShowFlags): string[] {
   return [...b.commands.map((c) => `  ${tag}[${b.target}] $ ${c}${b.expectFailure ? '    # fails: that is the point' : ''}`), ''];
 }
 
+/** A hint and, when it opens a panel in the app, the command that shows the same here. */
+function hintLines(h: Hint, lab: string): string {
+  const text = [h.markdown, ...(h.tool ? [`$ ${hintToolCommand(lab, h.tool)}`] : [])].filter(Boolean).join('\n');
+  return `  hint: ${text.replace(/\n/g, '\n        ')}`;
+}
+
 export function exerciseText(e: Exercise, flags: ShowFlags): string {
   const out = [`Exercise ${e.number}: ${e.title}`, `lab ${e.lab} · about ${e.minutes} minutes · ${e.steps} steps${e.resolvedFor ? ` · filled in for lab ${e.resolvedFor}` : ''}`, '', e.intro, ''];
   for (const s of e.exerciseSteps) {
     out.push(`── Step ${s.number}: ${s.title}${s.changes ? '  (you change something here)' : ''}`, '');
     for (const b of s.blocks) out.push(...blockLines(b, flags));
-    if (s.hints.length) out.push(...(flags.hints ? s.hints.map((h) => `  hint: ${h.replace(/\n/g, '\n        ')}`) : [`  (${s.hints.length} hint${s.hints.length > 1 ? 's' : ''}: --hints)`]), '');
+    if (s.hints.length) out.push(...(flags.hints ? s.hints.map((h) => hintLines(h, e.resolvedFor ?? e.lab)) : [`  (${s.hints.length} hint${s.hints.length > 1 ? 's' : ''}: --hints)`]), '');
     out.push('  checked:', ...s.checkLabels.map((l) => `    • ${l}`), '');
   }
+  if (e.realWorld) out.push(`── ${e.realWorld.title}`, '', e.realWorld.markdown, '');
   out.push(`check your work: podnet exercise check ${e.id}${e.resolvedFor && e.resolvedFor !== e.lab ? ` --lab ${e.resolvedFor}` : ''}`);
   return out.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
 // (Ethernet, Linux cooked v1/v2 as `-i any` writes), ARP, IPv4, ICMP, UDP,
 // TCP, and VXLAN with the packet inside the tunnel.
 import type { CapturedPacket, IcmpSummary, PacketSummary } from '../../shared/capture';
+import { packetLayers } from './packet-layers';
 import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, recordTime, type PcapHeader, type PcapRecord } from './pcap';
 
 /** UDP ports that carry VXLAN: IANA's 4789 and the Linux/flannel default 8472. */
@@ -154,5 +155,6 @@ export function toCapturedPacket(header: PcapHeader, record: PcapRecord, index: 
     ifindex: f.ifindex,
     outer: strip(f.outer),
     vxlan: f.vxlan ? { vni: f.vxlan.vni, inner: strip(f.vxlan.inner) } : null,
+    layers: packetLayers(header.linkType, record.data, vxlanPorts ?? DEFAULT_VXLAN_PORTS),
   };
 }

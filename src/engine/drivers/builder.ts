@@ -25,3 +25,4 @@ export function builderPid(builder: string): number | null {
   const [machine, pidText] = builder.split(':');
   return machine === machineName() && /^\d+$/.test(pidText ?? '') ? Number(pidText) : null;
 }
+

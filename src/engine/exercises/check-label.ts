@@ -26,7 +26,21 @@ export function describeAttrs(a: InterfaceAttrs): string {
     if (v.dev) parts.push(`dev ${v.dev}`);
     if (v.learning !== undefined) parts.push(v.learning ? 'learning' : 'nolearning');
   }
+  const p = a.peer;
+  if (p) parts.push(`its peer ${p.name ?? 'interface'} on ${p.on}${p.master ? ` in ${p.master}` : ''}`);
   return parts.join(', ');
+}
+
+/**
+ * A pattern that is plain text once its escapes and anchors are gone
+ * (`^FLANNEL_MTU=1450$`, `172\\.17\\.0\\.2/16`) → that text; otherwise null.
+ * Placeholders count as text.
+ */
+export function literalOf(pattern: string): string | null {
+  const text = pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
+  const bare = text.replace(/\{\{[^}]*\}\}/g, 'x').replace(/\\[.\/\-\\"'=:@ ]/g, 'x');
+  if (/[\\^$.*+?()[\]{}|]/.test(bare)) return null;
+  return text.replace(/\\([.\/\-\\"'=:@ ])/g, '$1');
 }
 
 export function checkLabel(c: CheckSpec): string {
@@ -50,7 +64,10 @@ export function checkLabel(c: CheckSpec): string {
       const what = c.expect === 'packets' ? `sees ${describeMatch(c.match) || 'packets'}` : `sees no ${describeMatch(c.match) || 'packets'}`;
       return `capture on ${c.on} ${c.iface}${c.filter ? ` (${c.filter})` : ''} while ${c.during.ping.from} pings ${c.during.ping.to} ${what}`;
     }
-    case 'command':
-      return `\`${c.run}\` on ${c.on} exits ${c.exit}${c.output ? ` and prints /${c.output}/` : ''}`;
+    case 'command': {
+      const ends = c.exit === 0 ? 'succeeds' : `exits with code ${c.exit}`;
+      const shown = c.output === undefined ? null : (c.shows ?? literalOf(c.output) ?? `text matching ${c.output}`);
+      return `\`${c.run}\` on ${c.on} ${ends}${shown !== null ? ` and prints “${shown}”` : ''}`;
+    }
   }
 }

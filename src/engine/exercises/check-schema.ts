@@ -6,8 +6,10 @@
 //   fdb:       { on: host1, dev: flannel.1, mac: …, dst: "{{ip host2}}" }
 //   iptables:  { on: host2, table: nat, rule: "-A DOCKER ! -i docker0 … -j DNAT --to-destination 172.17.0.2:80" }
 //   interface: { on: host1, name: flannel.1, type: vxlan, mtu: 1450, vxlan: { learning: false } }
+//              { on: host1/c1, name: eth0, type: veth, peer: { on: host1, master: docker0 } }  (the veth's real other end)
 //   capture:   { on: host1, iface: eth0, filter: udp port 8472, during: { ping: { from: host1/a, to: host2/b } }, match: { inner: { protocol: icmp } } }
 //   command:   { on: host1, run: cat /run/flannel/subnet.env, output: "FLANNEL_MTU=1450" }
+//              (a pattern as output needs `shows`: what it looks like, for the check's label)
 // `expect` defaults to present / success / packets; a block may hold a list of checks.
 import { z } from 'zod';
 import type { CheckSpec } from '../../shared/exercise';
@@ -39,6 +41,7 @@ const schemas = {
     vxlan: z
       .strictObject({ id: z.number().int().optional(), port: z.number().int().optional(), local: text.optional(), dev: text.optional(), learning: z.boolean().optional() })
       .optional(),
+    peer: z.strictObject({ on: target, name: text.optional(), master: text.optional() }).optional(),
   }),
   capture: z.strictObject({
     on: target,
@@ -48,7 +51,7 @@ const schemas = {
     expect: z.enum(['packets', 'none']).default('packets'),
     match: z.strictObject({ ...endpoint, inner: z.strictObject(endpoint).optional() }).optional(),
   }),
-  command: z.strictObject({ on: target, run: text, exit: z.number().int().min(0).max(255).default(0), output: text.optional() }),
+  command: z.strictObject({ on: target, run: text, exit: z.number().int().min(0).max(255).default(0), output: text.optional(), shows: text.optional() }),
 } as const;
 
 export const CHECK_KINDS = Object.keys(schemas) as (keyof typeof schemas)[];

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { ERROR_CODES } from '../../shared/errors';
-import type { Exercise } from '../../shared/exercise';
+import type { Exercise, HintTool } from '../../shared/exercise';
 import type { Snapshot } from '../../shared/snapshot';
 import { PodnetError } from '../errors';
 import type { LabSource } from '../lab-source';
@@ -18,6 +18,10 @@ export async function exerciseLabSource(labFile: string, name: string | undefine
   const doc = parseDocument(await readFile(labFile, 'utf8'));
   doc.set('name', name);
   return { text: doc.toString(), file: labFile };
+}
+
+function fillTool(tool: HintTool, fill: (text: string) => string): HintTool {
+  return tool.panel === 'path' ? { ...tool, to: fill(tool.to) } : { ...tool, ...(tool.filter ? { filter: fill(tool.filter) } : {}) };
 }
 
 /** The exercise with its commands and check labels filled in from a lab's observed state (what cannot be filled yet stays as {{…}}). */
@@ -35,6 +39,7 @@ export function resolveExercise(exercise: Exercise, snapshot: Snapshot): Exercis
     exerciseSteps: exercise.exerciseSteps.map((step) => ({
       ...step,
       blocks: step.blocks.map((b) => (b.type === 'commands' ? { ...b, commands: b.commands.map(fill) } : b)),
+      hints: step.hints.map((h) => (h.tool ? { ...h, tool: fillTool(h.tool, fill) } : h)),
       checkLabels: step.checks.map((c) => {
         try {
           return checkLabel(resolveCheck(c, snapshot));

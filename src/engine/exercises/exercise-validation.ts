@@ -5,6 +5,7 @@ import type { CheckSpec } from '../../shared/exercise';
 import { isIpv4 } from '../ipam/cidr';
 import type { LabSpec } from '../spec/lab-spec';
 import { CommandLineError, splitCommandLine } from './command-line';
+import { literalOf } from './check-label';
 import { blankPlaceholders, placeholdersOf, PlaceholderError } from './placeholders';
 
 /** Why `target` is not a node of the lab (null when it is). */
@@ -50,6 +51,8 @@ function checkTargets(c: CheckSpec): string[] {
       return [c.from, ...(isIpv4(c.to) || c.to.includes('{{') ? [] : [c.to])];
     case 'capture':
       return [c.on, c.during.ping.from, ...(isIpv4(c.during.ping.to) || c.during.ping.to.includes('{{') ? [] : [c.during.ping.to])];
+    case 'interface':
+      return [c.on, ...(c.attrs.peer ? [c.attrs.peer.on] : [])];
     default:
       return [c.on];
   }
@@ -70,6 +73,7 @@ export function checkProblems(spec: LabSpec | null, c: CheckSpec): string[] {
     } catch {
       out.push(`output: /${c.output}/ is not a regular expression`);
     }
+    if (c.shows === undefined && literalOf(c.output) === null) out.push(`output: /${c.output}/ is a pattern; say in \`shows\` what it looks like (the check's label a learner reads)`);
   }
   return [...new Set(out)];
 }

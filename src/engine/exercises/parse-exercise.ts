@@ -10,7 +10,9 @@
 //                                        `waits`: runs until traffic comes, like tcpdump)
 //   ```solution host1/a                  the change the step asks for (its check fails until made)
 //   ```check                             YAML: one check or a list (see check-schema.ts)
-//   > Blockquotes are hints.
+//   > Blockquotes are hints. A hint may hold one ```path or ```capture block
+//   > (YAML: from/to, or on/iface/filter): the app opens that panel pre-filled.
+//   ## On a real cluster                 after the last step: the closing box (no check)
 import type { Blockquote, Code, Heading, Root, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
@@ -18,7 +20,7 @@ import { toString } from 'mdast-util-to-string';
 import { frontmatter } from 'micromark-extension-frontmatter';
 import { LineCounter, parseDocument } from 'yaml';
 import { ERROR_CODES, type Diagnostic } from '../../shared/errors';
-import type { CheckSpec, CommandBlock, Exercise, ExerciseStep, StepBlock } from '../../shared/exercise';
+import type { CheckSpec, CommandBlock, Exercise, ExerciseStep, Hint, StepBlock } from '../../shared/exercise';
 import { PodnetError } from '../errors';
 import type { LabSpec } from '../spec/lab-spec';
 import { fieldName } from '../spec/field-path';
@@ -27,6 +29,10 @@ import { checkLabel } from './check-label';
 import { parseChecks } from './check-schema';
 import { checkProblems, commandProblems, targetProblem } from './exercise-validation';
 import { frontMatterSchema, type FrontMatter } from './front-matter';
+import { hintToolProblems, parseHintTool } from './hint-tool';
+
+/** The heading of the closing box ("On a real cluster", "On a real Docker host"). */
+const REAL_WORLD = /^On a real /i;
 
 const TARGET = /^[a-z][a-z0-9-]{0,19}(\/[a-z][a-z0-9-]{0,19})?$/;
 
@@ -120,21 +126,42 @@ function checkBlock(ctx: Ctx, node: Code, step: number): CheckSpec[] {
   return checks;
 }
 
-function hintText(ctx: Ctx, node: Blockquote): string {
-  const first = node.children[0];
-  const last = node.children[node.children.length - 1];
-  if (!first || !last) return '';
-  return slice(ctx, first, last)
+const unquote = (text: string) =>
+  text
     .split('\n')
     .map((l) => l.replace(/^\s*>\s?/, ''))
-    .join('\n')
-    .replace(/^\*\*Hint:?\*\*:?\s*|^Hint:\s*/i, '')
-    .trim();
+    .join('\n');
+
+/** A hint: its Markdown, and the tool block it may hold. */
+function hint(ctx: Ctx, node: Blockquote, step: number): Hint {
+  const tools = node.children.filter((c): c is Code => c.type === 'code' && (c.lang === 'path' || c.lang === 'capture'));
+  const rest = node.children.filter((c) => !tools.includes(c as Code));
+  const field = `step ${step} hint`;
+  if (tools.length > 1) report(ctx, startOf(tools[1]!).line, startOf(tools[1]!).column, field, 'a hint opens at most one tool', 'split it into two hints');
+  let tool: Hint['tool'] = null;
+  const block = tools[0];
+  if (block) {
+    const at = startOf(block);
+    const parsed = parseHintTool(block.lang as 'path' | 'capture', block.value);
+    if ('problem' in parsed) report(ctx, at.line + 1, at.column, `${field} ${block.lang}`, parsed.problem, parsed.hint);
+    else {
+      tool = parsed.tool;
+      for (const p of hintToolProblems(ctx.spec, tool)) report(ctx, at.line + 1, at.column, `${field} ${block.lang}`, p);
+    }
+  }
+  const first = rest[0];
+  const last = rest[rest.length - 1];
+  const markdown = first && last
+    ? unquote(slice(ctx, first, last))
+        .replace(/^\*\*Hint:?\*\*:?\s*|^Hint:\s*/i, '')
+        .trim()
+    : '';
+  return { markdown, tool };
 }
 
 function parseStep(ctx: Ctx, heading: Heading, nodes: RootContent[], number: number): ExerciseStep {
   const blocks: StepBlock[] = [];
-  const hints: string[] = [];
+  const hints: Hint[] = [];
   const checks: CheckSpec[] = [];
   let checkBlocks = 0;
   let prose: RootContent[] = [];
@@ -151,7 +178,7 @@ function parseStep(ctx: Ctx, heading: Heading, nodes: RootContent[], number: num
       checkBlocks++;
       checks.push(...checkBlock(ctx, node, number));
     } else if (node.type === 'blockquote') {
-      hints.push(hintText(ctx, node));
+      hints.push(hint(ctx, node, number));
     } else {
       prose.push(node);
     }
@@ -184,10 +211,20 @@ export function parseExercise(text: string, file: string, number: number, labSpe
     else report(ctx, at('lab').line, at('lab').column, 'lab', `there is no built-in lab named "${meta.lab}"`, 'use the name of a lab in resources/labs');
   }
 
-  const body = tree.children.filter((n) => n.type !== 'yaml');
-  const headingAt = body.map((n, i) => (n.type === 'heading' && n.depth === 2 ? i : -1)).filter((i) => i >= 0);
+  const all = tree.children.filter((n) => n.type !== 'yaml');
+  const sections = all.map((n, i) => (n.type === 'heading' && n.depth === 2 ? i : -1)).filter((i) => i >= 0);
+  // The closing box: a last section titled "On a real …".
+  const outroAt = sections.find((i) => REAL_WORLD.test(toString(all[i]!).trim()));
+  if (outroAt !== undefined && outroAt !== sections[sections.length - 1]) {
+    const at = startOf(all[outroAt]!);
+    report(ctx, at.line, at.column, '(steps)', `"${toString(all[outroAt]!).trim()}" closes the exercise: it comes after the last step`);
+  }
+  const body = outroAt === undefined ? all : all.slice(0, outroAt);
+  const headingAt = sections.filter((i) => i < body.length);
   const introNodes = body.slice(0, headingAt[0] ?? body.length).filter((n) => !(n.type === 'heading' && n.depth === 1));
   const steps = headingAt.map((start, k) => parseStep(ctx, body[start] as Heading, body.slice(start + 1, headingAt[k + 1] ?? body.length), k + 1));
+  const outro = outroAt === undefined ? [] : all.slice(outroAt + 1);
+  const realWorld = outroAt === undefined ? null : { title: toString(all[outroAt]!).trim(), markdown: outro.length ? slice(ctx, outro[0]!, outro[outro.length - 1]!) : '' };
   if (steps.length === 0) report(ctx, 1, 1, '(steps)', 'an exercise needs at least one step', 'start each step with a "## " heading');
 
   if (ctx.diagnostics.length > 0 || !meta) {
@@ -203,6 +240,7 @@ export function parseExercise(text: string, file: string, number: number, labSpe
     minutes: meta.minutes,
     steps: steps.length,
     intro: introNodes.length ? slice(ctx, introNodes[0]!, introNodes[introNodes.length - 1]!) : '',
+    realWorld,
     exerciseSteps: steps,
     resolvedFor: null,
   };

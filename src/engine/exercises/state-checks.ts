@@ -26,7 +26,20 @@ function presence(c: StateCheck, matches: string[], others: string): CheckResult
   return result(c, matches.length === 0, matches.join('; '));
 }
 
-function ifaceMismatches(i: Iface, a: InterfaceAttrs): string[] {
+/** The interface at the other end of a veth: the one on the peer node whose index is this end's peer ifindex, and which points back. */
+function peerMismatches(i: Iface, peer: NonNullable<InterfaceAttrs['peer']>, s: Snapshot): string[] {
+  if (i.kind !== 'veth' || i.peerIndex === null) return ['it is not a veth pair\'s end'];
+  const node = findNode(s, peer.on);
+  if (!node) return [`lab ${s.name} has no ${peer.on}`];
+  const other = node.netns.interfaces.find((x) => x.index === i.peerIndex && x.kind === 'veth');
+  if (!other) return [`its peer is interface ${i.peerIndex} of another namespace, which is no veth on ${peer.on}`];
+  const out: string[] = [];
+  if (peer.name && other.name !== peer.name) out.push(`its peer on ${peer.on} is ${other.name} (expected ${peer.name})`);
+  if (peer.master && other.master !== peer.master) out.push(`its peer ${other.name} is ${other.master ? `in ${other.master}` : 'in no bridge'} (expected ${peer.master})`);
+  return out;
+}
+
+function ifaceMismatches(i: Iface, a: InterfaceAttrs, s: Snapshot): string[] {
   const out: string[] = [];
   const differ = (what: string, actual: unknown, expected: unknown) => {
     if (expected !== undefined && actual !== expected) out.push(`${what} is ${actual ?? 'not set'} (expected ${expected})`);
@@ -49,6 +62,7 @@ function ifaceMismatches(i: Iface, a: InterfaceAttrs): string[] {
       if (a.vxlan.learning !== undefined && i.vxlan.learning !== a.vxlan.learning) out.push(`it is ${i.vxlan.learning ? 'learning' : 'nolearning'} (expected ${a.vxlan.learning ? 'learning' : 'nolearning'})`);
     }
   }
+  if (a.peer) out.push(...peerMismatches(i, a.peer, s));
   return out;
 }
 
@@ -92,7 +106,7 @@ export function evaluateStateCheck(c: StateCheck, s: Snapshot): CheckResult {
       const iface = ns.interfaces.find((i) => i.name === c.name);
       if (c.expect === 'absent') return result(c, !iface, `${c.name} exists (${iface?.kind}, mtu ${iface?.mtu})`);
       if (!iface) return result(c, false, `no interface ${c.name} on ${c.on}; it has ${ns.interfaces.map((i) => i.name).join(', ')}`);
-      const wrong = ifaceMismatches(iface, c.attrs);
+      const wrong = ifaceMismatches(iface, c.attrs, s);
       return result(c, wrong.length === 0, wrong.join('; '));
     }
   }

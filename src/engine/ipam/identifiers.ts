@@ -28,3 +28,8 @@ export function vtepMac(lab: string, host: string): string {
 export function underlayMac(ip: string): string {
   return ['02', '42', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
 }
+
+/** A container ID as a runtime would give it (64 hex), for CNI's per-container files. */
+export function containerId(lab: string, host: string, pod: string): string {
+  return digest(`${lab}/${host}/${pod}/container`).toString('hex');
+}

@@ -27,6 +27,8 @@ export interface PlanContext {
   names?: HostNames;
   /** Where flannel's subnet.env goes (default /run/flannel). */
   flannelRunDir?: string;
+  /** Prefix of CNI's folders (/etc/cni/net.d, /var/lib/cni); default none: the real places. */
+  cniRoot?: string;
 }
 
 export const DEFAULT_NAMES: HostNames = { link: (base) => base, chain: (base) => base };

@@ -3,8 +3,9 @@
 import type { Allocation, HostAllocation } from '../ipam/allocation';
 import type { LabSpec } from '../spec/lab-spec';
 import { bridgeSteps } from './bridge';
-import { dockerDaemonSteps, dockerPublishChainSteps, publishSteps } from './docker-iptables';
+import { dockerDaemonSteps, dockerEndpointSteps, dockerPublishChainSteps, publishSteps, type DockerBridge } from './docker-iptables';
 import { flannelForwardSteps, flannelMasqSteps } from './flannel-iptables';
+import { flannelConflistStep, flannelPodFilesSteps } from './flannel-cni';
 import { flannelStateSteps } from './flannel-state';
 import { hostGwSteps } from './host-gw';
 import { hostStateFile } from './host-state-file';
@@ -38,18 +39,20 @@ function planHost(spec: LabSpec, allocation: Allocation, host: HostAllocation, c
   if (allocation.internet) base.push(cmd('ip', 'route', 'replace', 'default', 'via', allocation.internet.underlayIp, 'dev', host.underlayDev));
   if (serving.length > 0) base.push(responderScriptStep(ctx.stateDir));
 
-  const podInputs = host.pods.map((pod) => ({ pod, netns: netnsOf(pod.name), bridge: host.bridge, clusterCidr: net.mode === 'pod-cidr' ? net.cidr : null }));
+  const docker: DockerBridge = { bridge: host.bridge.name, subnet: host.bridge.subnet, version: net.dockerRules, names };
+  const podInputs = host.pods.map((pod) => ({ pod, netns: netnsOf(pod.name), bridge: host.bridge, clusterCidr: net.mode === 'pod-cidr' ? net.cidr : null, hairpin: net.mode === 'pod-cidr' }));
   const pods: Step[] = [
     ...bridgeSteps(host.bridge),
     ...podInputs.flatMap(podHostSteps),
     ...podInputs.flatMap(podNetnsSteps),
-    ...(net.mode === 'docker0' ? dockerDaemonSteps(host.bridge.name, host.bridge.subnet, net.masquerade, names) : []),
+    ...(net.mode === 'docker0' ? [...dockerDaemonSteps(docker, net.masquerade), ...host.pods.flatMap((p) => dockerEndpointSteps(docker, p))] : []),
+    ...(flannel ? flannelPodFilesSteps(spec.name, host, flannel, ctx.cniRoot) : []),
     ...serving.flatMap((p) => responderSteps({ stateDir: ctx.stateDir, netns: netnsOf(p.name), who: `${host.name}/${p.name}`, ip: p.ip, port: p.serve! })),
   ];
 
   const overlay: Step[] = [];
   if (flannel && host.lease) {
-    overlay.push(...flannelStateSteps(host, allocation.hosts, flannel, ctx.stateDir, ctx.flannelRunDir));
+    overlay.push(...flannelStateSteps(host, allocation.hosts, flannel, ctx.stateDir, ctx.flannelRunDir), flannelConflistStep(ctx.cniRoot));
     if (flannel.backend === 'vxlan') overlay.push(...vxlanDeviceSteps(host, flannel), ...vxlanPeerSteps(host, allocation.hosts, flannel));
     if (flannel.backend === 'host-gw') overlay.push(...hostGwSteps(host, allocation.hosts));
     if (flannel.backend !== 'none') overlay.push(...flannelForwardSteps(flannel.network, names));
@@ -58,8 +61,8 @@ function planHost(spec: LabSpec, allocation: Allocation, host: HostAllocation, c
 
   const published = spec.publish.filter((p) => p.host === host.name);
   const publishing: Step[] = [];
-  if (published.length > 0 && net.mode === 'pod-cidr') publishing.push(...dockerPublishChainSteps(host.bridge.name, names));
-  for (const p of published) publishing.push(...publishSteps(host.bridge.name, p, host.pods.find((x) => x.name === p.to)!, names));
+  if (published.length > 0 && net.mode === 'pod-cidr') publishing.push(...dockerPublishChainSteps(docker));
+  for (const p of published) publishing.push(...publishSteps(docker, p, host.pods.find((x) => x.name === p.to)!));
 
   const ready: Step[] = [...serving.map((p) => waitForResponder({ netns: netnsOf(p.name), port: p.serve! })), readyMarker(ctx)];
 

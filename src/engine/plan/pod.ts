@@ -9,14 +9,17 @@ export interface PodStepsInput {
   bridge: BridgeAllocation;
   /** pod-cidr mode: the cluster network, routed via the bridge (flannel's pod routes). */
   clusterCidr: string | null;
+  /** The CNI bridge plugin's `hairpinMode` (flannel's delegate sets it): a pod reaches itself through a Service. */
+  hairpin: boolean;
 }
 
 /** Steps in the host's namespace: the namespace, the veth pair, the bridge port. */
-export function podHostSteps({ pod, netns, bridge }: PodStepsInput): Step[] {
+export function podHostSteps({ pod, netns, bridge, hairpin }: PodStepsInput): Step[] {
   return [
     cmd('ip', 'netns', 'add', netns),
     cmd('ip', 'link', 'add', pod.vethHost, 'mtu', pod.mtu, 'type', 'veth', 'peer', 'name', 'eth0', 'mtu', pod.mtu, 'netns', netns),
     cmd('ip', 'link', 'set', pod.vethHost, 'master', bridge.name, 'up'),
+    ...(hairpin ? [cmd('bridge', 'link', 'set', 'dev', pod.vethHost, 'hairpin', 'on')] : []),
   ];
 }
 

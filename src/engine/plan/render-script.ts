@@ -114,7 +114,9 @@ function describeStep(step: Step): string[] {
     case 'cmd':
       return [shellJoin(step.argv)];
     case 'file':
-      return [`write ${step.path} (mode ${step.mode.toString(8)}):`, ...step.content.replace(/\n$/, '').split('\n').map((l) => `    ${l}`)];
+      if (step.content === '') return [`write ${step.path} (mode ${step.mode.toString(8)}, empty)`];
+      // Control characters (host-local's \r\n) are shown, not sent to the reader's terminal.
+      return [`write ${step.path} (mode ${step.mode.toString(8)}):`, ...step.content.replace(/\n$/, '').replace(/\r/g, '\\r').split('\n').map((l) => `    ${l}`)];
     case 'sysctl':
       return [`sysctl -w ${step.key}=${step.value}`];
     case 'daemon':

@@ -68,6 +68,9 @@ const network = z.strictObject({
     })
     .optional(),
   masquerade: z.boolean().optional(),
+  dockerRules: z
+    .union([z.literal(27), z.literal(28), z.literal(29)], { error: 'dockerRules is the Docker version whose iptables layout to reproduce: 27, 28 or 29' })
+    .optional(),
 });
 
 const publish = z.strictObject({

@@ -31,6 +31,10 @@ export interface PublishSpec {
   protocol: 'tcp' | 'udp';
 }
 
+/** Which Docker Engine's iptables layout a lab reproduces (docs/networking.md): ≤27, 28.x or 29 (current). */
+export type DockerRules = 27 | 28 | 29;
+export const DOCKER_RULES: readonly DockerRules[] = [27, 28, 29];
+
 export interface NetworkSpec {
   mode: NetworkMode;
   /** docker0: the bridge subnet every host uses; pod-cidr: the cluster network. */
@@ -40,6 +44,8 @@ export interface NetworkSpec {
   backend: Backend;
   vxlan: { vni: number; port: number };
   masquerade: boolean;
+  /** docker0 mode and publish: the Docker version whose iptables layout the lab reproduces. */
+  dockerRules: DockerRules;
 }
 
 export interface LabSpec {
@@ -61,6 +67,8 @@ export const DEFAULTS = {
   subnetLen: 24,
   vni: 1,
   vxlanPort: 8472,
+  /** The current Docker Engine's layout. */
+  dockerRules: 29,
   underlayMtu: 1500,
   /** Pool the default underlay subnet is taken from: RFC 2544 benchmarking space, never routed on the internet. */
   underlayPool: '198.18.0.0/15',

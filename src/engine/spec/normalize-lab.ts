@@ -60,6 +60,7 @@ export function normalizeLab(file: LabFile): { spec: LabSpec; origins: SpecOrigi
       backend: net.backend ?? (mode === 'docker0' ? 'none' : 'vxlan'),
       vxlan: { vni: net.vxlan?.vni ?? DEFAULTS.vni, port: net.vxlan?.port ?? DEFAULTS.vxlanPort },
       masquerade: net.masquerade ?? true,
+      dockerRules: net.dockerRules ?? DEFAULTS.dockerRules,
     },
     publish: (file.publish ?? []).map((p) => ({ host: p.host, port: p.port, to: p.to, toPort: p.toPort ?? p.port, protocol: p.protocol ?? 'tcp' })),
     internet: file.internet ?? false,

@@ -62,6 +62,10 @@ export function validateLab(spec: LabSpec, file: LabFile, origins: SpecOrigins):
     issues.push({ path: ['network', 'vxlan'], atKey: true, message: `"vxlan" settings need \`backend: vxlan\` (backend is ${net.backend})` });
   }
 
+  if (written.dockerRules !== undefined && net.mode !== 'docker0' && spec.publish.length === 0) {
+    issues.push({ path: ['network', 'dockerRules'], atKey: true, message: '"dockerRules" applies to docker0 mode and to publish', hint: 'remove it, or set `mode: docker0`' });
+  }
+
   for (const lease of Object.keys(net.leases)) {
     if (!hostIndex.has(lease)) {
       issues.push({ path: ['network', 'leases', lease], atKey: true, message: `lease for unknown host "${lease}"`, hint: `hosts are: ${[...hostIndex.keys()].join(', ')}` });

@@ -2,8 +2,8 @@
 // per visible row), and waiting for a command typed into one to finish.
 import type { Page } from 'playwright-core';
 
-/** A shell's prompt line: `root@host1:/# ` or `(pod a)root@host1:/# `. */
-const PROMPT = /^(\(pod [a-z0-9-]+\))?root@[\w-]+:[^#]*#\s*$/;
+/** A shell's prompt line: `root@host1:/# `, `(pod a)root@host1:/# ` or, for a Docker container, `(c1)root@host1:/# `. */
+const PROMPT = /^(\((pod )?[a-z0-9-]+\))?root@[\w-]+:[^#]*#\s*$/;
 
 /** The rows' text, also of a terminal whose tab is not shown (innerText would be empty there). */
 export async function terminalText(page: Page, key: number): Promise<string> {

@@ -38,8 +38,10 @@ PODNET_EOF
 
 /**
  * Host side, first thing of its build script (run inside its namespaces):
- * hostname, its own /etc (overlay), /sys (this namespace's devices) and
- * /run, /etc/hosts with the lab's hosts, no IPv6 on lab interfaces.
+ * hostname, its own /etc (overlay), /sys (this namespace's devices),
+ * /run and /var/lib/cni (the CNI plugins' state: this machine's own, if it
+ * is a node, stays untouched), /etc/hosts with the lab's hosts, no IPv6 on
+ * lab interfaces.
  */
 export function hostPrelude(lab: string, host: string, hostsFile: string, root = LOCAL_ROOT): string {
   const dir = hostDir(lab, host, root);
@@ -49,6 +51,8 @@ echo ${q(host)} > /proc/sys/kernel/hostname
 mount -t overlay podnet-etc -o ${q(`lowerdir=/etc,upperdir=${dir}/etc/upper,workdir=${dir}/etc/work`)} /etc
 mount -t sysfs sysfs /sys
 mount -t tmpfs -o mode=755,size=64m podnet-run /run
+[ -d /var/lib/cni ] || mkdir -p /var/lib/cni
+mount -t tmpfs -o mode=755,size=16m podnet-cni /var/lib/cni
 for f in /etc/hosts /etc/resolv.conf; do [ ! -L "$f" ] || rm -f "$f"; done
 printf '%s' ${q(hostsFile)} > /etc/hosts
 for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sys/net/ipv6/conf/default/disable_ipv6; do [ -w "$f" ] && echo 1 > "$f"; done

@@ -17,4 +17,5 @@ export const SSH_PLAN_CONTEXT: PlanContext = {
   isolated: false,
   names: { link: (base) => `${LINK_PREFIX}${base}`, chain: (base) => `${CHAIN_PREFIX}${base}` },
   flannelRunDir: `${SSH_STATE_DIR}/flannel`,
+  cniRoot: `${SSH_STATE_DIR}/cni`,
 };

@@ -17,6 +17,9 @@ export class Capture {
   error = $state<ErrorInfo | null>(null);
   /** Where the last Save went (file name or path). */
   saved = $state<string | null>(null);
+  /** The packet whose headers the detail pane shows (its index), if any. */
+  selected = $state<number | null>(null);
+  readonly selectedPacket: CapturedPacket | null = $derived(this.packets.find((p) => p.index === this.selected) ?? null);
 
   constructor(
     readonly id: string,

@@ -37,3 +37,17 @@ export function packetRow(p: CapturedPacket, t0: number): PacketRow {
     inner: p.vxlan ? innerText(p.vxlan.vni, p.vxlan.inner) : null,
   };
 }
+
+/** A VXLAN packet's sizes: what the tunnel adds in front of the inner frame, by header. */
+export function tunnelSizes(p: CapturedPacket): { outer: number; inner: number; parts: string } | null {
+  const layers = p.layers ?? [];
+  const outer = layers.filter((l) => l.depth === 0 && l.name !== 'Linux cooked capture v2' && l.name !== 'Linux cooked capture');
+  const inner = layers.filter((l) => l.depth === 1);
+  if (!p.vxlan || inner.length === 0) return null;
+  const short: Record<string, string> = { 'Ethernet II': 'Ethernet', 'Internet Protocol version 4': 'IPv4', 'User Datagram Protocol': 'UDP', 'Virtual eXtensible Local Area Network': 'VXLAN' };
+  return {
+    outer: outer.reduce((n, l) => n + l.length, 0),
+    inner: inner.reduce((n, l) => n + l.length, 0),
+    parts: outer.map((l) => `${l.length} ${short[l.name] ?? l.name}`).join(' + '),
+  };
+}

@@ -34,6 +34,11 @@ export class ExerciseProgressStore {
     return this.byId[id]?.steps[step] ?? NO_STEP;
   }
 
+  /** Nothing is remembered for any exercise yet: a first visit. */
+  get fresh(): boolean {
+    return Object.keys(this.byId).length === 0;
+  }
+
   /** Steps passed at least once. */
   doneCount(id: string): number {
     return Object.values(this.of(id).steps).filter((s) => s.done).length;

@@ -10,6 +10,8 @@ export class PathStore {
   error = $state<ErrorInfo | null>(null);
   leg = $state<'request' | 'reply'>('request');
   tracedAt = $state<Date | null>(null);
+  /** The trace running now: what it traces and since when (the panel shows its progress). */
+  tracing = $state<{ from: string; to: string; since: number } | null>(null);
   readonly shown: PathLeg | null = $derived(this.path ? this.path[this.leg] : null);
   private seq = 0;
 
@@ -19,6 +21,10 @@ export class PathStore {
     const mine = ++this.seq;
     this.status = 'tracing';
     this.error = null;
+    // The old result is of another ping: it goes, the new one comes.
+    this.path = null;
+    this.tracedAt = null;
+    this.tracing = { from, to, since: Date.now() };
     try {
       const path = await this.api.invoke('path:trace', { lab, from, to });
       if (mine !== this.seq) return;
@@ -27,10 +33,12 @@ export class PathStore {
       // The leg that broke; the request when both arrived (or the request broke).
       this.leg = path.request.reached && !path.reply.reached ? 'reply' : 'request';
       this.status = 'done';
+      this.tracing = null;
     } catch (e) {
       if (mine !== this.seq) return;
       this.status = 'failed';
       this.error = errorInfo(e);
+      this.tracing = null;
     }
   }
 
@@ -41,5 +49,6 @@ export class PathStore {
     this.path = null;
     this.tracedAt = null;
     this.error = null;
+    this.tracing = null;
   }
 }

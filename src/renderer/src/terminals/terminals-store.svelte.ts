@@ -9,6 +9,10 @@ import { SessionOutput, type OutputSink } from './session-output';
 /** A login shell, a shell for one command that keeps running (tcpdump), or a ping. */
 export type TerminalPurpose = 'shell' | 'own' | 'ping';
 
+/** A killed session's lab is asked this many times, this far apart, whether it is being stopped. */
+const STOPPED_CHECKS = 6;
+const STOPPED_CHECK_MS = 500;
+
 /** How long Run in terminal waits for a new shell's first output (its prompt). */
 const READY_TIMEOUT_MS = 15_000;
 
@@ -29,6 +33,15 @@ export interface TerminalTab {
   recording: boolean;
   recordingStartedAt: number | null;
   lastRecording: TerminalRecording | null;
+  /** The size the view last measured (sent once the session is open, and after every fit). */
+  size: { cols: number; rows: number } | null;
+  /** The lab was stopped (by the user here, or it left the list): its sessions end for that reason. */
+  labStopped: boolean;
+}
+
+/** Why a session ended, as its terminal says it. */
+export function endedText(tab: Pick<TerminalTab, 'labStopped'>, code: number | null): string {
+  return tab.labStopped ? 'lab stopped' : `session ended${code === null ? '' : `, exit code ${code}`}`;
 }
 
 export class TerminalsStore {
@@ -36,12 +49,19 @@ export class TerminalsStore {
   activeKey = $state<number | null>(null);
   /** Whether the active terminal takes the keyboard focus (not when a command was run in it from elsewhere). */
   activeFocus = $state(true);
+  /**
+   * A terminal kept in view beside the active one: a command that waits for
+   * traffic (tcpdump) stays visible while the next commands run elsewhere.
+   */
+  pinnedKey = $state<number | null>(null);
   readonly active: TerminalTab | null = $derived(this.tabs.find((t) => t.key === this.activeKey) ?? null);
   private readonly output = new SessionOutput();
   private readonly acks: AckBatcher;
   private readonly off: (() => void)[] = [];
   private nextKey = 1;
   private readonly readyWaiters = new Map<number, ((ready: boolean) => void)[]>();
+  /** The size each session was last told. */
+  private readonly sent = new Map<number, { cols: number; rows: number }>();
 
   constructor(private readonly api: PodnetApi) {
     this.acks = new AckBatcher((id, chars) => void api.invoke('terminal:ack', { id, chars }).catch(() => undefined));
@@ -69,6 +89,8 @@ export class TerminalsStore {
       recording: false,
       recordingStartedAt: null,
       lastRecording: null,
+      size: null,
+      labStopped: false,
     });
     this.activate(key);
     return key;
@@ -77,6 +99,15 @@ export class TerminalsStore {
   activate(key: number, focus = true): void {
     this.activeKey = key;
     this.activeFocus = focus;
+  }
+
+  /** The terminal shown beside the active one (null: none; the active one itself is never shown twice). */
+  get beside(): number | null {
+    return this.pinnedKey !== null && this.pinnedKey !== this.activeKey && this.tab(this.pinnedKey) ? this.pinnedKey : null;
+  }
+
+  unpin(): void {
+    this.pinnedKey = null;
   }
 
   /**
@@ -90,6 +121,8 @@ export class TerminalsStore {
       : this.tabs.findLast((t) => t.lab === lab && t.target === target && t.purpose === 'shell' && (t.status === 'open' || t.status === 'opening'));
     const key = reuse?.key ?? this.open(lab, target, opts.own ? { purpose: 'own', title: `${target} · ${line.split(' ')[0]}` } : {});
     this.activate(key, false);
+    // A waiting command stays in view beside the terminal the next commands go to.
+    if (opts.own) this.pinnedKey = key;
     if (!(await this.whenReady(key))) {
       const tab = this.tab(key);
       throw new Error(`the terminal on ${target} did not open${tab?.error ? `: ${tab.error}` : ''}`);
@@ -126,6 +159,7 @@ export class TerminalsStore {
   async connect(key: number, size: { cols: number; rows: number }, sink: OutputSink): Promise<void> {
     const tab = this.tab(key);
     if (!tab || tab.id) return;
+    tab.size ??= size;
     try {
       const info = await this.api.invoke('terminal:open', { lab: tab.lab, target: tab.target, ...size, ...(tab.ping ? { ping: tab.ping } : {}) });
       if (!this.tab(key)) {
@@ -135,6 +169,9 @@ export class TerminalsStore {
       }
       tab.id = info.id;
       tab.status = 'open';
+      // The view may have been fitted again while the session was opening: the shell gets the size it has now.
+      this.sent.set(key, size);
+      this.sendSize(tab);
       this.output.attach(info.id, {
         data: (data) => {
           sink.data(data);
@@ -143,12 +180,7 @@ export class TerminalsStore {
             this.settle(key, true);
           }
         },
-        exit: (code) => {
-          tab.status = 'exited';
-          tab.exitCode = code;
-          sink.exit(code);
-          this.settle(key, false);
-        },
+        exit: (code) => void this.ended(tab, code, sink),
       });
     } catch (e) {
       tab.status = 'failed';
@@ -157,14 +189,47 @@ export class TerminalsStore {
     }
   }
 
+  /**
+   * A session ended. Killed (137: its host's container went away) while its
+   * lab is going away means the lab was stopped — say that, not an exit code.
+   * A lab being removed may still be listed for a moment: asked a few times.
+   */
+  private async ended(tab: TerminalTab, code: number | null, sink: OutputSink): Promise<void> {
+    for (let i = 0; i < STOPPED_CHECKS && !tab.labStopped && (code === 137 || code === null); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, STOPPED_CHECK_MS));
+      const labs = await this.api.invoke('labs:list', undefined).catch(() => null);
+      if (labs && !labs.some((l) => l.name === tab.lab && l.status === 'running')) tab.labStopped = true;
+    }
+    tab.status = 'exited';
+    tab.exitCode = code;
+    sink.exit(code);
+    this.settle(tab.key, false);
+  }
+
   input(key: number, data: string): void {
     const tab = this.tab(key);
     if (tab?.id && tab.status === 'open') void this.api.invoke('terminal:input', { id: tab.id, data }).catch(() => undefined);
   }
 
+  /** The view's size now (after every fit): sent at once if the session is open, else once it is. */
   resize(key: number, cols: number, rows: number): void {
     const tab = this.tab(key);
-    if (tab?.id && tab.status === 'open') void this.api.invoke('terminal:resize', { id: tab.id, cols, rows }).catch(() => undefined);
+    if (!tab) return;
+    tab.size = { cols, rows };
+    this.sendSize(tab);
+  }
+
+  private sendSize(tab: TerminalTab): void {
+    const size = tab.size;
+    const sent = this.sent.get(tab.key);
+    if (!tab.id || tab.status !== 'open' || !size || (sent && sent.cols === size.cols && sent.rows === size.rows)) return;
+    this.sent.set(tab.key, size);
+    void this.api.invoke('terminal:resize', { id: tab.id, cols: size.cols, rows: size.rows }).catch(() => undefined);
+  }
+
+  /** A lab was stopped: its terminals say so when their sessions end. */
+  labStopped(lab: string): void {
+    for (const t of this.tabs) if (t.lab === lab) t.labStopped = true;
   }
 
   /** The view rendered `chars` characters of this session's output. */
@@ -194,6 +259,8 @@ export class TerminalsStore {
       void this.api.invoke('terminal:close', { id: tab.id }).catch(() => undefined);
     }
     if (this.activeKey === key) this.activeKey = this.tabs[Math.min(i, this.tabs.length - 1)]?.key ?? null;
+    if (this.pinnedKey === key) this.pinnedKey = null;
+    this.sent.delete(key);
     this.settle(key, false);
   }
 

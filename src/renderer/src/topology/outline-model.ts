@@ -1,6 +1,7 @@
 // The diagram as a list: every host with its interfaces, pods, tunnels,
 // routes to peers and published ports — the keyboard's and the screen
 // reader's way into the topology (and the text the end-to-end test reads).
+import { podNoun } from './pod-noun';
 import type { Snapshot } from '../../../shared/snapshot';
 import { publishedPorts } from './published-ports';
 import type { Selection } from './selection';
@@ -41,8 +42,9 @@ export function buildOutline(s: Snapshot): Outline {
       const extra = [i.vxlan ? `VNI ${i.vxlan.id}` : i.kind, `MTU ${i.mtu}`, i.vxlan ? i.mac : null].filter(Boolean).join(' · ');
       items.push({ key: `if:${i.name}`, kind: 'iface', text: `${i.name} ${a.join(', ')}`.trim(), detail: extra, broken: !i.up, sel: { kind: 'iface', host: h.name, iface: i.name }, terminal: null });
     }
+    const noun = podNoun(h);
     for (const p of h.pods) {
-      items.push({ key: `pod:${p.name}`, kind: 'pod', text: `pod ${p.name} ${p.ip ?? '(no address)'}`, detail: '', broken: !p.ip, sel: { kind: 'pod', host: h.name, pod: p.name }, terminal: `${h.name}/${p.name}` });
+      items.push({ key: `pod:${p.name}`, kind: 'pod', text: `${noun} ${p.name} ${p.ip ?? '(no address)'}`, detail: '', broken: !p.ip, sel: { kind: 'pod', host: h.name, pod: p.name }, terminal: `${h.name}/${p.name}` });
     }
     for (const t of vxlanTunnels(h, owners)) {
       items.push({

@@ -15,17 +15,23 @@ export interface Box {
 export const NODE_SIZE: Record<string, { w: number; h: number }> = {
   iface: { w: 136, h: 62 },
   bridge: { w: 150, h: 50 },
-  pod: { w: 104, h: 46 },
+  pod: { w: 116, h: 52 },
   port: { w: 128, h: 46 },
   tap: { w: 8, h: 8 },
-  internet: { w: 140, h: 52 },
+  internet: { w: 150, h: 56 },
 };
 
-const GAP_X = 24;
-const GAP_Y = 46;
-const HOST_GAP = 90;
-const BAR_GAP = 150;
+// Tight enough that two hosts with an internet node fit a 860 × 360 frame
+// (a 1280 × 720 window with the exercise panel open) at a zoom where host
+// and pod labels are at least 11 px.
+const GAP_X = 22;
+const GAP_Y = 30;
+const HOST_GAP = 70;
+const BAR_GAP = 80;
 const BAR_HEIGHT = 26;
+
+/** Room left around the drawing when it is fitted into its frame, in screen pixels. */
+export const FIT_PADDING = 14;
 const POD_COLUMNS = 4;
 
 const sizeOf = (n: GraphNode) => NODE_SIZE[n.kind === 'iface' && n.row === 'bridge' ? 'bridge' : n.kind] ?? NODE_SIZE.iface!;

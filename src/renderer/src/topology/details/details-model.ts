@@ -1,5 +1,6 @@
 // What the details panel shows for a selection, read from the current
 // snapshot: facts, tables (interfaces, routes, neighbours, fdb) and rules.
+import { podNoun } from '../pod-noun';
 import type { FdbEntry, HostState, Iface, Neighbour, Route, Snapshot } from '../../../../shared/snapshot';
 import { publishedPorts } from '../published-ports';
 import type { Selection } from '../selection';
@@ -64,7 +65,7 @@ function hostDetails(s: Snapshot, h: HostState): DetailsModel {
     subtitle: h.role === 'internet' ? 'internet node' : 'host',
     facts: [
       ['underlay address', h.underlayIp ?? '—'],
-      ['pods', String(h.pods.length)],
+      [`${podNoun(h)}s`, String(h.pods.length)],
       ...(h.reachable ? [] : ([['unreachable', h.error ?? 'yes']] as [string, string][])),
     ],
     tables: [interfacesTable(h.interfaces), routesTable(h.routes), neighboursTable(h.neighbours), fdbTable(h.fdb)],
@@ -149,7 +150,7 @@ export function detailsFor(s: Snapshot, sel: Selection): DetailsModel | null {
       if (!p) return null;
       return {
         title: p.name,
-        subtitle: `pod on ${h.name}`,
+        subtitle: `${podNoun(h)} on ${h.name}`,
         facts: [['address', p.ip ?? '—']],
         tables: [interfacesTable(p.interfaces), routesTable(p.routes), neighboursTable(p.neighbours)],
         rules: [],
