@@ -8,8 +8,9 @@ import { processAlive, processStartTicks } from '../../src/engine/util/process-i
 
 describe('processAlive', () => {
   it('a running process is alive; an ended but unreaped one (zombie) is not', async () => {
-    // sh starts `true` in the background, prints its pid, then becomes `sleep`, which never reaps it.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // sh starts a short sleep in the background, prints its pid, then becomes `sleep 30`, which never reaps it
+    // (the short one must outlive the shell: a shell reaps what ends while it still runs).
+    const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (b: Buffer) => resolve(b.toString().trim()))));
       await expect.poll(() => processStartTicks(pid) !== null && !processAlive(pid), { timeout: 5000 }).toBe(true);

@@ -30,6 +30,8 @@ export const TRACE_SESSION_SCRIPT = String.raw`
 table=$1 rules=$2 ttl=$3
 say() { printf '\036podnet %s\n' "$*"; }
 stop=0
+# The session is stopped by a signal to its whole process group (as Ctrl-C does): the monitors and the table's
+# holder run in sessions of their own (setsid), so that the session itself ends them, in order, after the last event.
 trap 'stop=1' INT TERM
 rules_now() { say "$1"; iptables-save 2>/dev/null; say "$1-nft"; nft -a -j list ruleset 2>/dev/null; echo; }
 # joined PID MASK: the process has a netfilter netlink socket (protocol 12) in all the groups of MASK, in this namespace.
@@ -45,11 +47,11 @@ joined() {
 }
 rules_now before
 say monitor
-exec 4< <(exec timeout -s KILL $((ttl + 15)) stdbuf -oL nft -a monitor)
+exec 4< <(exec setsid timeout -s KILL $((ttl + 15)) stdbuf -oL nft -a monitor)
 mon=$!
 ctmon=
 if command -v conntrack >/dev/null; then
-  timeout -s KILL $((ttl + 15)) stdbuf -oL conntrack -E -o id 2>/dev/null &
+  setsid timeout -s KILL $((ttl + 15)) stdbuf -oL conntrack -E -o id 2>/dev/null &
   ctmon=$!
 fi
 nftpid= ctpid= ok=0
@@ -67,7 +69,7 @@ if [ $ok = 0 ]; then
   say error "nft monitor or conntrack -E did not start listening"; exit 3
 fi
 if ! printf '%s\n' "$rules" | nft -c -f - >&2; then kill $mon $ctmon; say error "nft refused the trace table"; exit 3; fi
-exec 3> >(exec nft -i >/dev/null)
+exec 3> >(exec setsid nft -i >/dev/null)
 holder=$!
 (printf '%s\n' "$rules" >&3) 2>/dev/null
 added=0 released=0 partial= deadline=$((SECONDS + ttl))
