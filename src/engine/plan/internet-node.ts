@@ -30,7 +30,10 @@ export function internetNodePlan(allocation: Allocation, ctx: PlanContext): Host
       },
       { phase: 'ready', steps: [waitForResponder({ netns: null, port: 80 }), readyMarker(ctx)] },
     ],
-    expected: [{ kind: 'address', dev: DEVICE, address: inet.address, prefixLen: 32 }],
+    expected: [
+      ...(ctx.isolated ? [{ kind: 'address' as const, dev: 'eth0', address: inet.underlayIp, prefixLen: underlayLen }] : []),
+      { kind: 'address', dev: DEVICE, address: inet.address, prefixLen: 32 },
+    ],
   };
 }
 

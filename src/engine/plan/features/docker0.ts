@@ -3,6 +3,7 @@
 // version (docker-iptables.ts; docs/networking.md §2, §3). Masquerade here is
 // dockerd's (`-s <bridge subnet> ! -o docker0 -j MASQUERADE`), part of its
 // start-up rules; flannel's is the `masquerade` feature.
+import type { Expectation } from '../expected-state';
 import { dockerDaemonSteps, dockerEndpointSteps, type DockerBridge } from '../docker-iptables';
 import type { HostInput, NetworkFeature } from '../network-feature';
 import { bridgedPodExpectations, bridgedPodSteps } from './bridged-pods';
@@ -23,5 +24,8 @@ export const docker0: NetworkFeature = {
       ],
     };
   },
-  expected: bridgedPodExpectations,
+  expected: (input) => [
+    ...bridgedPodExpectations(input),
+    ...(['nat', 'filter'] as const).map((table): Expectation => ({ kind: 'chain', table, chain: input.names.chain('DOCKER') })),
+  ],
 };

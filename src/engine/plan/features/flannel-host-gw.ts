@@ -14,5 +14,5 @@ export const flannelHostGw: NetworkFeature = {
     if (!f) return {};
     return { overlay: [...hostGwSteps(input.host, input.allocation.hosts), ...flannelForwardSteps(f.flannel.network, input.names)] };
   },
-  expected: (input) => (flannelOf(input) ? peerRouteExpectations(input) : []),
+  expected: (input) => (flannelOf(input) ? [...peerRouteExpectations(input), { kind: 'chain', table: 'filter', chain: input.names.chain('FLANNEL-FWD') }] : []),
 };

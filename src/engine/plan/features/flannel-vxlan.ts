@@ -24,6 +24,7 @@ export const flannelVxlan: NetworkFeature = {
       { kind: 'vxlan-device', dev, vni: f.flannel.vni, mtu: f.flannel.mtu },
       ...leasedPeers(input).map((p): Expectation => ({ kind: 'fdb', dev, mac: p.vtepMac!, dst: p.underlayIp, peer: p.name })),
       ...peerRouteExpectations(input),
+      { kind: 'chain', table: 'filter', chain: input.names.chain('FLANNEL-FWD') },
     ];
   },
 };

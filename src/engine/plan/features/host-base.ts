@@ -21,5 +21,5 @@ export const hostBase: NetworkFeature = {
       ],
     };
   },
-  expected: () => [],
+  expected: (input) => (input.ctx.isolated ? [{ kind: 'address', dev: input.host.underlayDev, address: input.host.underlayIp, prefixLen: underlayLen(input) }] : []),
 };

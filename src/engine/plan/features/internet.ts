@@ -7,6 +7,6 @@ export const internet: NetworkFeature = {
   name: 'internet',
   applies: (spec) => spec.internet,
   hostSteps: ({ allocation, host }) => (allocation.internet ? { hosts: [cmd('ip', 'route', 'replace', 'default', 'via', allocation.internet.underlayIp, 'dev', host.underlayDev)] } : {}),
-  expected: () => [],
+  expected: ({ allocation }) => (allocation.internet ? [{ kind: 'route', dst: 'default', what: `the internet node (default via ${allocation.internet.underlayIp})` }] : []),
   nodes: ({ allocation, ctx }) => (allocation.internet ? [internetNodePlan(allocation, ctx)] : []),
 };

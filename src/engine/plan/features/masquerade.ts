@@ -12,5 +12,5 @@ export const masquerade: NetworkFeature = {
     const f = flannelOf(input);
     return f ? { overlay: flannelMasqSteps(f.flannel.network, f.lease, input.names) } : {};
   },
-  expected: () => [],
+  expected: (input) => (flannelOf(input) ? [{ kind: 'chain', table: 'nat', chain: input.names.chain('FLANNEL-POSTRTG') }] : []),
 };

@@ -21,5 +21,5 @@ export const publish: NetworkFeature = {
       ],
     };
   },
-  expected: () => [],
+  expected: (input) => (publishedOn(input).length > 0 ? [{ kind: 'chain', table: 'nat', chain: input.names.chain('DOCKER') }] : []),
 };
