@@ -28,12 +28,11 @@ import type { LabSource } from './lab-source';
 import { LabWatcher, type SnapshotListener } from './lab-watcher';
 import { observeHost, observeLab } from './observe/observe-lab';
 import { parseLinks } from './observe/parse-iproute';
-import { allNodes } from './observe/snapshot-nodes';
-import { probePath, type ProbeNode } from './path/probe-path';
+import { tracePacketPath } from './path/packet-path';
 import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
 import type { LabSpec } from './spec/lab-spec';
 import type { ParsedLab } from './spec/parse-lab';
-import { checkTarget, formatTarget, parseTarget, type Target } from './targets';
+import { checkTarget, formatTarget, parseTarget, targetAddress, type Target } from './targets';
 import { shellEnv } from './terminals/shell-env';
 import { currentOwner } from './util/process-identity';
 
@@ -274,13 +273,8 @@ export function createEngine(options: EngineOptions): Engine {
       else {
         const dest = parseTarget(to);
         checkTarget(spec, lab, dest);
-        if (dest.host === INTERNET_NODE) destination = spec?.internet ? '203.0.113.10' : '';
-        else {
-          const state = await observeHost(driver, lab, { name: dest.host, role: 'host' });
-          if (!state.reachable) throw new PodnetError(ERROR_CODES.HOST_DOWN, `cannot find ${formatTarget(dest)}'s address: ${state.error}`, { hint: `see what is wrong: podnet ls; bring it back: podnet repair ${lab}` });
-          destination = (dest.pod ? state.pods.find((p) => p.name === dest.pod)?.ip : state.underlayIp) ?? '';
-        }
-        if (!destination) throw new PodnetError(ERROR_CODES.TARGET, `${formatTarget(dest)} has no IPv4 address right now`, { hint: `look at it: podnet inspect ${lab}; podnet ls says whether the lab is degraded (then: podnet repair ${lab})` });
+        const state = dest.host === INTERNET_NODE ? null : await observeHost(driver, lab, { name: dest.host, role: 'host' });
+        destination = targetAddress(lab, dest, state, spec);
       }
       const count = opts.count ?? 3;
       const stdout = collectingStream((b) => opts.onOutput?.(b.toString('utf8')));
@@ -299,25 +293,22 @@ export function createEngine(options: EngineOptions): Engine {
 
     async packetPath(lab, from, to, opts = {}) {
       const { driver, target, spec } = await resolveTarget(lab, from);
-      const snapshot = await engine.inspect(lab);
-      const nodes: ProbeNode[] = allNodes(snapshot)
-        .filter((n) => n.host.reachable)
-        .map((n) => ({ node: n.node, ifaces: n.netns.interfaces }));
-      const underlay = await driver.exec(lab, 'underlay', ['ip', '-j', '-d', 'link', 'show']).catch(() => null);
-      if (underlay?.code === 0) nodes.push({ node: 'underlay', ifaces: parseLinks(JSON.parse(underlay.stdout)) });
-      const source = allNodes(snapshot).find((n) => n.node === formatTarget(target));
-      const vxlanPorts = vxlanPortsOf(spec);
-      return probePath({
+      if (!isAddress(to)) checkTarget(spec, lab, parseTarget(to));
+      return tracePacketPath({
         lab,
-        from: formatTarget(target),
+        from: target,
         to,
-        snapshot,
-        source: source ? (source.pod ? source.pod.ip : source.host.underlayIp) : null,
-        nodes,
-        vxlanPorts,
+        spec,
+        vxlanPorts: vxlanPortsOf(spec),
+        observeHosts: (hosts) => Promise.all(hosts.map((h) => observeHost(driver, lab, h))),
+        observeLab: () => engine.inspect(lab),
+        underlayIfaces: async () => {
+          const r = await driver.exec(lab, 'underlay', ['ip', '-j', '-d', 'link', 'show']).catch(() => null);
+          return r?.code === 0 ? parseLinks(JSON.parse(r.stdout)) : null;
+        },
         // The underlay switch is no target a learner names, but the path crosses it.
         capture: (node, filter) => captureOn(driver, lab, parseTarget(node), spec, { target: node, iface: 'any', filter }),
-        ping: (pattern) => engine.ping(lab, from, to, { count: 2, pattern, ...(opts.signal ? { signal: opts.signal } : {}) }),
+        ping: (destination, pattern) => engine.ping(lab, from, destination, { count: 2, pattern, ...(opts.signal ? { signal: opts.signal } : {}) }),
       });
     },
 

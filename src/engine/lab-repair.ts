@@ -43,7 +43,7 @@ export async function repairLab(driver: HostDriver, summary: LabSummary, deps: {
     const roles = new Map(plan.hosts.map((h) => [h.host, h.role] as const));
     const observed = new Map<string, HostState>();
     for (const [host, tail] of tails) observed.set(host, parseObservation(tail, { name: host, role: roles.get(host)! }, driver.observeScope(lab, host)));
-    const problems = readinessProblems(allocation, observed, new Set(tails.keys()));
+    const problems = readinessProblems(plan, observed, new Set(tails.keys()));
     if (problems.length > 0) throw new PodnetError(ERROR_CODES.APPLY, `lab ${lab} did not come back as planned:\n${problems.join('\n')}`);
     return { name: lab, repaired: summary.faults, done, elapsedMs: performance.now() - started };
   } finally {

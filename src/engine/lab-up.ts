@@ -162,7 +162,7 @@ async function build(driver: HostDriver, planned: PlannedLab, path: string | nul
       .finally(() => clearInterval(watch));
     const observed = new Map<string, HostState>();
     for (const [host, tail] of tails) observed.set(host, parseObservation(tail, { name: host, role: roles.get(host)! }, driver.observeScope(spec.name, host)));
-    const problems = readinessProblems(allocation, observed);
+    const problems = readinessProblems(planned.plan, observed);
     if (problems.length > 0) throw new PodnetError(ERROR_CODES.APPLY, `the lab did not come up as planned:\n${problems.join('\n')}`);
     // `down` may have run while the hosts were being configured: say so rather than "ready".
     if ((await lock.removedMeanwhile()) || !(await driver.holds(spec.name, run.id))) throw removedWhileBuilding(spec.name);

@@ -1,40 +1,48 @@
 // `up` is finished only when the lab is actually there: the state read back
-// from each host must hold what the plan was meant to create.
+// from each host must hold what its plan expects (plan/expected-state.ts,
+// contributed by each network feature).
 import type { HostState } from '../shared/snapshot';
-import type { Allocation } from './ipam/allocation';
+import type { Expectation } from './plan/expected-state';
+import type { LabPlan } from './plan/step';
 
-/** `only`: check these hosts (set up again by a repair); their peers are still checked against. */
-export function readinessProblems(allocation: Allocation, observed: ReadonlyMap<string, HostState>, only?: ReadonlySet<string>): string[] {
+/** What is wrong with one expectation on a host, or null when the host holds it. */
+export function unmetExpectation(host: string, e: Expectation, state: HostState): string | null {
+  switch (e.kind) {
+    case 'address': {
+      const has = state.interfaces.some((i) => i.name === e.dev && i.addresses.some((a) => a.address === e.address && a.prefixLen === e.prefixLen));
+      return has ? null : `${host}: ${e.dev} does not have ${e.address}/${e.prefixLen}`;
+    }
+    case 'pod-address': {
+      const pod = state.pods.find((p) => p.name === e.pod);
+      return pod?.ip === e.ip ? null : `${host}/${e.pod}: eth0 has ${pod?.ip ?? 'no address'}, expected ${e.ip}`;
+    }
+    case 'vxlan-device': {
+      const dev = state.interfaces.find((i) => i.name === e.dev);
+      return dev?.vxlan && dev.vxlan.id === e.vni && dev.mtu === e.mtu ? null : `${host}: ${e.dev} is missing or wrong`;
+    }
+    case 'fdb':
+      return state.fdb.some((f) => f.dev === e.dev && f.mac === e.mac && f.dst === e.dst) ? null : `${host}: no fdb entry for ${e.peer}`;
+    case 'route':
+      return state.routes.some((r) => r.dst === e.dst) ? null : `${host}: no route to ${e.what}`;
+    case 'chain':
+      return state.iptables[e.table].some((l) => l.startsWith(`:${e.chain} `)) ? null : `${host}: no ${e.table} chain ${e.chain}`;
+  }
+}
+
+/** `only`: check these hosts (set up again by a repair). */
+export function readinessProblems(plan: LabPlan, observed: ReadonlyMap<string, HostState>, only?: ReadonlySet<string>): string[] {
   const problems: string[] = [];
-  const flannel = allocation.flannel;
-  for (const h of allocation.hosts) {
-    if (only && !only.has(h.name)) continue;
-    const state = observed.get(h.name);
+  for (const h of plan.hosts) {
+    if (only && !only.has(h.host)) continue;
+    const state = observed.get(h.host);
     if (!state) {
-      problems.push(`${h.name}: no state was read back`);
+      problems.push(`${h.host}: no state was read back`);
       continue;
     }
-    const has = (dev: string, addr: string) => state.interfaces.some((i) => i.name === dev && i.addresses.some((a) => `${a.address}/${a.prefixLen}` === addr));
-    if (!has(h.bridge.name, `${h.bridge.ip}/${h.bridge.prefixLen}`)) problems.push(`${h.name}: ${h.bridge.name} does not have ${h.bridge.ip}/${h.bridge.prefixLen}`);
-    for (const p of h.pods) {
-      const pod = state.pods.find((x) => x.name === p.name);
-      if (pod?.ip !== p.ip) problems.push(`${h.name}/${p.name}: eth0 has ${pod?.ip ?? 'no address'}, expected ${p.ip}`);
+    for (const e of h.expected) {
+      const problem = unmetExpectation(h.host, e, state);
+      if (problem) problems.push(problem);
     }
-    const peers = allocation.hosts.filter((x) => x.name !== h.name && x.lease);
-    if (flannel?.backend === 'vxlan') {
-      const dev = state.interfaces.find((i) => i.name === flannel.device);
-      if (!dev?.vxlan || dev.vxlan.id !== flannel.vni || dev.mtu !== flannel.mtu) problems.push(`${h.name}: ${flannel.device} is missing or wrong`);
-      for (const p of peers) {
-        if (!state.fdb.some((f) => f.dev === flannel.device && f.mac === p.vtepMac && f.dst === p.underlayIp)) problems.push(`${h.name}: no fdb entry for ${p.name}`);
-      }
-    }
-    if (flannel && flannel.backend !== 'none') {
-      for (const p of peers) if (!state.routes.some((r) => r.dst === p.lease)) problems.push(`${h.name}: no route to ${p.name}'s lease ${p.lease}`);
-    }
-  }
-  if (allocation.internet && (!only || only.has('internet'))) {
-    const inet = observed.get('internet');
-    if (!inet?.interfaces.some((i) => i.addresses.some((a) => a.address === allocation.internet!.address))) problems.push(`internet: ${allocation.internet.address} is not configured`);
   }
   return problems;
 }

@@ -97,6 +97,8 @@ await describeWithDocker('packet capture and the packet path', () => {
     const path = await engine.packetPath(lab, 'host1/a', 'host2/b');
     expect(path).toMatchObject({ ok: true, source: '10.2.1.2', destination: '10.2.3.10' });
     expect(path.request.hops.map(hopText)).toEqual(VXLAN_REQUEST_HOPS);
+    // Captured only where the observed routes, neighbour and fdb entry lead (not host1/b, host2/c).
+    expect(path.observed).toEqual(['host1/a', 'host1', 'underlay', 'host2', 'host2/b']);
     expect(path.request.hops[4]!.tunnel).toEqual({ src: u1, dst: u2, port: 8472, vni: 1 });
     expect(path.reply.reached).toBe(true);
     expect(path.reply.hops.at(-1)).toMatchObject({ node: 'host1/a', direction: 'in' });
@@ -111,6 +113,7 @@ await describeWithDocker('packet capture and the packet path', () => {
       expect(r.code).toBe(1);
       const path = JSON.parse(r.stdout);
       expect(path.request).toMatchObject({ reached: false, lastSeen: { node: 'host1', iface: 'flannel.1', direction: 'out' } });
+      expect(path.observed).toEqual(['host1/a', 'host1']);
       expect(path.request.reason).toContain(`flannel.1 has no fdb entry for ${mac2}`);
     } finally {
       await engine.exec(lab, 'host1', ['bridge', 'fdb', 'replace', mac2, 'dev', 'flannel.1', 'dst', u2, 'self', 'permanent']);

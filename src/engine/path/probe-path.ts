@@ -1,10 +1,10 @@
-// Runs one ping with a unique payload pattern while every namespace of the
-// lab captures on `any`, then derives the path from what was captured.
+// Runs one ping with a unique payload pattern while the namespaces it can
+// cross capture on `any` (path-namespaces.ts), then derives the path from
+// what was captured.
 import { randomBytes } from 'node:crypto';
 import type { PacketPath } from '../../shared/path';
 import type { Snapshot } from '../../shared/snapshot';
 import type { CaptureSession } from '../capture/capture-session';
-import type { PingResult } from '../index';
 import { nodesWithAddress } from '../observe/snapshot-nodes';
 import { derivePath } from './derive-path';
 import { collectSightings, type NodeCapture } from './path-observations';
@@ -25,8 +25,8 @@ export interface PathProbeDeps {
   vxlanPorts: readonly number[];
   /** Starts a capture on `any` in a node; resolves once it listens. */
   capture(node: string, filter: string): Promise<CaptureSession>;
-  /** Pings once or twice with the given payload pattern (hex). */
-  ping(pattern: string): Promise<PingResult>;
+  /** Pings once or twice with the given payload pattern (hex): whether replies came, and the address pinged. */
+  ping(pattern: string): Promise<{ ok: boolean; destination: string }>;
 }
 
 /** Lets the last packets reach every capture before it stops. */

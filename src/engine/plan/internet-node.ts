@@ -3,10 +3,10 @@
 // subnet, so a pod reaches it only through masquerade — like the real one.
 import type { Allocation } from '../ipam/allocation';
 import { prefixLen } from '../ipam/cidr';
-import { NO_DNS_RESOLV_CONF, type PlanContext } from './plan-context';
-import { underlayPortSteps } from './underlay-port';
+import type { PlanContext } from './plan-context';
+import { isolatedHostSteps } from './underlay-port';
 import { responderScriptStep, responderSteps, waitForResponder } from './responder';
-import { cmd, type HostPlan } from './step';
+import { cmd, type HostPlan, type Step } from './step';
 
 export const INTERNET_NODE = 'internet';
 /** The address sits on loopback: it needs no kernel module (a dummy device might be missing). */
@@ -14,6 +14,7 @@ const DEVICE = 'lo';
 
 export function internetNodePlan(allocation: Allocation, ctx: PlanContext): HostPlan {
   const inet = allocation.internet!;
+  const underlayLen = prefixLen(allocation.underlay.subnet!);
   return {
     host: INTERNET_NODE,
     role: 'internet',
@@ -21,12 +22,7 @@ export function internetNodePlan(allocation: Allocation, ctx: PlanContext): Host
       {
         phase: 'hosts',
         steps: [
-          ...(ctx.isolated
-            ? [
-                { kind: 'file' as const, path: '/etc/resolv.conf', content: NO_DNS_RESOLV_CONF, mode: 0o644 },
-                ...underlayPortSteps('eth0', inet.underlayIp, prefixLen(allocation.underlay.subnet!)),
-              ]
-            : []),
+          ...(ctx.isolated ? isolatedHostSteps('eth0', inet.underlayIp, underlayLen) : []),
           cmd('ip', 'addr', 'add', `${inet.address}/32`, 'dev', DEVICE),
           responderScriptStep(ctx.stateDir),
           ...responderSteps({ stateDir: ctx.stateDir, netns: null, who: 'the-internet', ip: inet.address, port: 80 }),
@@ -34,9 +30,14 @@ export function internetNodePlan(allocation: Allocation, ctx: PlanContext): Host
       },
       { phase: 'ready', steps: [waitForResponder({ netns: null, port: 80 }), readyMarker(ctx)] },
     ],
+    expected: [
+      ...(ctx.isolated ? [{ kind: 'address' as const, dev: 'eth0', address: inet.underlayIp, prefixLen: underlayLen }] : []),
+      { kind: 'address', dev: DEVICE, address: inet.address, prefixLen: 32 },
+    ],
   };
 }
 
-export function readyMarker(ctx: PlanContext) {
-  return { kind: 'file' as const, path: `${ctx.stateDir}/ready`, content: 'ready\n', mode: 0o644 };
+/** The last step of every node's plan: the node is ready. */
+export function readyMarker(ctx: PlanContext): Step {
+  return { kind: 'file', path: `${ctx.stateDir}/ready`, content: 'ready\n', mode: 0o644 };
 }

@@ -65,7 +65,8 @@ import {
   TOP_LEVEL_CHAINS,
   withRuleUuid,
 } from './kube-router-names';
-import { cmd, type Step } from './step';
+import { ipsetRestoreFileSteps, iptablesRestoreFileSteps } from './rule-file-steps';
+import type { Step } from './step';
 
 export interface KubeRouterOptions {
   /** Stands in for kube-router's per-sync UnixNano (syncVersionFor(lab)). */
@@ -375,14 +376,12 @@ export function staleIpsets(prev: KubeRouterNodeRules, next: KubeRouterNodeRules
 // ---------------------------------------------------------------------------
 // Plan steps: files plus one command each, so every change is one transaction.
 
-const file = (path: string, content: string): Step => ({ kind: 'file', path, content, mode: 0o600 });
-
 function applySteps(dir: string, ipsets: string, iptables: string, destroy: string): Step[] {
-  const steps: Step[] = [];
-  if (ipsets) steps.push(file(`${dir}/ipset.restore`, ipsets), cmd('ipset', 'restore', '-exist', '-file', `${dir}/ipset.restore`));
-  steps.push(file(`${dir}/filter.rules`, iptables), cmd('iptables-restore', '-w', '5', '--noflush', `${dir}/filter.rules`));
-  if (destroy) steps.push(file(`${dir}/ipset.destroy`, destroy), cmd('ipset', 'restore', '-file', `${dir}/ipset.destroy`));
-  return steps;
+  return [
+    ...(ipsets ? ipsetRestoreFileSteps(`${dir}/ipset.restore`, ipsets) : []),
+    ...iptablesRestoreFileSteps(`${dir}/filter.rules`, iptables),
+    ...(destroy ? ipsetRestoreFileSteps(`${dir}/ipset.destroy`, destroy, false) : []),
+  ];
 }
 
 /** kube-router's first sync on a node (`dir`: where the inputs are written, e.g. <stateDir>/kube-router). */

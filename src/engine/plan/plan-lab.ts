@@ -1,80 +1,33 @@
 // LabSpec + Allocation → per-host ordered steps. Pure: `podnet up --dry-run`
 // prints exactly this, and the unit tests snapshot it for every built-in lab.
+// The plan is the composition of the lab's network features
+// (network-features.ts): each host's phases collect the features' steps in
+// their fixed order, and its expected state is theirs together.
 import type { Allocation, HostAllocation } from '../ipam/allocation';
 import type { LabSpec } from '../spec/lab-spec';
-import { bridgeSteps } from './bridge';
-import { dockerDaemonSteps, dockerEndpointSteps, dockerPublishChainSteps, publishSteps, type DockerBridge } from './docker-iptables';
-import { flannelForwardSteps, flannelMasqSteps } from './flannel-iptables';
-import { flannelConflistStep, flannelPodFilesSteps } from './flannel-cni';
-import { flannelStateSteps } from './flannel-state';
-import { hostGwSteps } from './host-gw';
-import { hostStateFile } from './host-state-file';
-import { internetNodePlan, readyMarker } from './internet-node';
-import { prefixLen } from '../ipam/cidr';
-import { NO_DNS_RESOLV_CONF, namesOf, type PlanContext } from './plan-context';
-import { underlayPortSteps } from './underlay-port';
-import { podHostSteps, podNetnsSteps } from './pod';
-import { responderScriptStep, responderSteps, waitForResponder } from './responder';
-import { cmd, type HostPlan, type LabPlan, type Step } from './step';
-import { vxlanDeviceSteps, vxlanPeerSteps } from './vxlan';
+import { readyMarker } from './internet-node';
+import type { HostInput, LabInput, NetworkFeature } from './network-feature';
+import { NETWORK_FEATURES } from './network-features';
+import { namesOf, type PlanContext } from './plan-context';
+import { PLAN_PHASES, type HostPlan, type LabPlan } from './step';
 
 export function planLab(spec: LabSpec, allocation: Allocation, ctx: PlanContext): LabPlan {
-  const hosts = allocation.hosts.map((h) => planHost(spec, allocation, h, ctx));
-  if (allocation.internet) hosts.push(internetNodePlan(allocation, ctx));
-  return { lab: spec.name, hosts };
+  return composeLab({ spec, allocation, ctx }, NETWORK_FEATURES);
 }
 
-function planHost(spec: LabSpec, allocation: Allocation, host: HostAllocation, ctx: PlanContext): HostPlan {
-  const net = spec.network;
-  const flannel = allocation.flannel;
-  const serving = host.pods.filter((p) => p.serve !== null);
-  const netnsOf = (pod: string) => ctx.podNetns(host.name, pod);
-  const names = namesOf(ctx);
+/** The plan of a lab with these features (those that apply to it), in this order. */
+export function composeLab(lab: LabInput, features: readonly NetworkFeature[]): LabPlan {
+  const present = features.filter((f) => f.applies(lab.spec));
+  const hosts = lab.allocation.hosts.map((host) => planHost(lab, host, present));
+  for (const f of present) hosts.push(...(f.nodes?.(lab) ?? []));
+  return { lab: lab.spec.name, hosts };
+}
 
-  const base: Step[] = [{ kind: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }, hostStateFile(spec, allocation, host, ctx)];
-  if (ctx.isolated) {
-    base.push({ kind: 'file', path: '/etc/resolv.conf', content: NO_DNS_RESOLV_CONF, mode: 0o644 });
-    base.push(...underlayPortSteps(host.underlayDev, host.underlayIp, prefixLen(allocation.underlay.subnet!)));
-  }
-  if (allocation.internet) base.push(cmd('ip', 'route', 'replace', 'default', 'via', allocation.internet.underlayIp, 'dev', host.underlayDev));
-  if (serving.length > 0) base.push(responderScriptStep(ctx.stateDir));
-
-  const docker: DockerBridge = { bridge: host.bridge.name, subnet: host.bridge.subnet, version: net.dockerRules, names };
-  const podInputs = host.pods.map((pod) => ({ pod, netns: netnsOf(pod.name), bridge: host.bridge, clusterCidr: net.mode === 'pod-cidr' ? net.cidr : null, hairpin: net.mode === 'pod-cidr' }));
-  const pods: Step[] = [
-    ...bridgeSteps(host.bridge),
-    ...podInputs.flatMap(podHostSteps),
-    ...podInputs.flatMap(podNetnsSteps),
-    ...(net.mode === 'docker0' ? [...dockerDaemonSteps(docker, net.masquerade), ...host.pods.flatMap((p) => dockerEndpointSteps(docker, p))] : []),
-    ...(flannel ? flannelPodFilesSteps(spec.name, host, flannel, ctx.cniRoot) : []),
-    ...serving.flatMap((p) => responderSteps({ stateDir: ctx.stateDir, netns: netnsOf(p.name), who: `${host.name}/${p.name}`, ip: p.ip, port: p.serve! })),
-  ];
-
-  const overlay: Step[] = [];
-  if (flannel && host.lease) {
-    overlay.push(...flannelStateSteps(host, allocation.hosts, flannel, ctx.stateDir, ctx.flannelRunDir), flannelConflistStep(ctx.cniRoot));
-    if (flannel.backend === 'vxlan') overlay.push(...vxlanDeviceSteps(host, flannel), ...vxlanPeerSteps(host, allocation.hosts, flannel));
-    if (flannel.backend === 'host-gw') overlay.push(...hostGwSteps(host, allocation.hosts));
-    if (flannel.backend !== 'none') overlay.push(...flannelForwardSteps(flannel.network, names));
-    if (flannel.ipMasq) overlay.push(...flannelMasqSteps(flannel.network, host.lease, names));
-  }
-
-  const published = spec.publish.filter((p) => p.host === host.name);
-  const publishing: Step[] = [];
-  if (published.length > 0 && net.mode === 'pod-cidr') publishing.push(...dockerPublishChainSteps(docker));
-  for (const p of published) publishing.push(...publishSteps(docker, p, host.pods.find((x) => x.name === p.to)!));
-
-  const ready: Step[] = [...serving.map((p) => waitForResponder({ netns: netnsOf(p.name), port: p.serve! })), readyMarker(ctx)];
-
-  return {
-    host: host.name,
-    role: 'host',
-    phases: [
-      { phase: 'hosts', steps: base },
-      { phase: 'pods', steps: pods },
-      { phase: 'overlay', steps: overlay },
-      { phase: 'publishing', steps: publishing },
-      { phase: 'ready', steps: ready },
-    ],
-  };
+function planHost(lab: LabInput, host: HostAllocation, features: readonly NetworkFeature[]): HostPlan {
+  const input: HostInput = { ...lab, host, names: namesOf(lab.ctx), netnsOf: (pod) => lab.ctx.podNetns(host.name, pod) };
+  const contributions = features.map((f) => f.hostSteps(input));
+  const phases = PLAN_PHASES.map((phase) => ({ phase, steps: contributions.flatMap((c) => c[phase] ?? []) }));
+  // The host is ready when every feature's steps ran.
+  phases[phases.length - 1]!.steps.push(readyMarker(lab.ctx));
+  return { host: host.name, role: 'host', phases, expected: features.flatMap((f) => f.expected(input)) };
 }

@@ -92,7 +92,7 @@ export function renderSteps(steps: readonly Step[]): string {
 }
 
 /** The whole host plan as one script for `sh -s`. `tail` runs after the last phase, in the same round trip. */
-export function renderHostScript(plan: HostPlan, tail = ''): string {
+export function renderHostScript(plan: Omit<HostPlan, 'expected'>, tail = ''): string {
   let out = PRELUDE;
   for (const { phase, steps } of plan.phases) out += `podnet_phase ${phase}\n` + renderSteps(steps);
   return out + `podnet_phase done\n` + tail;
