@@ -1,5 +1,6 @@
 // The OBSERVED state of a lab, read from its hosts (never from the plan).
 // Consumers replace their copy wholesale when `revision` rises.
+import type { ObservedServices } from './services';
 
 export interface IfaceAddress {
   family: 'inet' | 'inet6';
@@ -101,6 +102,12 @@ export interface HostState extends NetnsState {
   /** Underlay IPv4 address (eth0 or the configured underlay interface). */
   underlayIp: string | null;
   pods: PodState[];
+  /**
+   * Kubernetes Services as this host's kube-proxy rules implement them
+   * (parsed back from iptables-save or the `ip kube-proxy` nft table).
+   * Null or absent: kube-proxy is off in the lab, or the host could not be read.
+   */
+  services?: ObservedServices | null;
 }
 
 export interface Snapshot {
