@@ -13,6 +13,8 @@ const TITLES: Record<string, string> = {
   'flannel-host-gw': 'Flannel host-gw',
   masquerade: 'IP masquerade to the internet',
   'three-hosts': 'Three hosts, VXLAN mesh',
+  services: 'Kubernetes Services, DNS and hostPort',
+  'services-nft': "Services in kube-proxy's nftables mode",
 };
 
 export async function listBuiltinLabs(resourcesDir: string): Promise<BuiltinLab[]> {

@@ -20,6 +20,8 @@ import { labSizeIssue, validateLab } from './validate-lab';
 import { resolveIdentityFiles } from './identity-files';
 import { yamlBudgetProblem } from './yaml-budget';
 import { singleSpecError, specError } from './spec-error';
+import { applyKubernetes } from './parse-kubernetes';
+import { labCluster } from '../kube/lab-cluster';
 
 export interface ParsedLab {
   spec: LabSpec;
@@ -31,6 +33,8 @@ export interface ParsedLab {
   locator: SourceLocator;
   /** Places a later issue (found against Docker, say) at its line and column. */
   diagnose(issues: SpecIssue[]): Diagnostic[];
+  /** What is allowed but likely not meant (a Service's selector picking no pod), located. */
+  warnings: Diagnostic[];
 }
 
 export interface ParseOptions {
@@ -87,9 +91,10 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
   if (!parsed.success) throw specError(file, diagnose(schemaIssues(parsed.error, input)));
 
   const { spec, origins } = normalizeLab(opts.driver ? { ...parsed.data, driver: opts.driver } : parsed.data);
+  const kubeIssues = applyKubernetes(parsed.data, spec, origins);
   const tooLarge = labSizeIssue(spec, parsed.data);
   if (tooLarge) throw specError(file, diagnose([tooLarge]));
-  const issues = validateLab(spec, parsed.data, origins);
+  const issues = [...validateLab(spec, parsed.data, origins), ...kubeIssues];
   for (const issue of resolveIdentityFiles(spec, origins, opts.baseDir ?? null)) issues.push(issue);
   const underlay = spec.driver === 'ssh' ? null : (spec.underlay.subnet ?? pickUnderlaySubnet([...(opts.takenSubnets ?? []), ...labInternalRanges(spec)]));
   if (spec.driver !== 'ssh' && !underlay) issues.push({ path: ['underlay'], message: 'no free underlay subnet left in 198.18.0.0/15', hint: 'set underlay.subnet' });
@@ -100,8 +105,11 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
   }
   const { allocation, issues: ipamIssues } = allocate(spec, { underlaySubnet: underlay, origins });
   for (const issue of ipamIssues) issues.push(issue);
+  const kube = issues.length === 0 ? labCluster(spec, allocation) : null;
+  for (const issue of kube?.issues ?? []) if (issue.severity === 'error') issues.push(issue);
   if (issues.length > 0) throw specError(file, diagnose(issues));
-  return { spec, origins, allocation, file, source: text, locator, diagnose };
+  const warnings = diagnose((kube?.issues ?? []).filter((i) => i.severity === 'warning'));
+  return { spec, origins, allocation, file, source: text, locator, diagnose, warnings };
 }
 
 /**

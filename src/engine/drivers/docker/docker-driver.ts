@@ -5,6 +5,7 @@
 // Every container carries the lab's labels; `destroy` and `collectGarbage`
 // find everything by them alone. Each host is created, started, plugged in
 // and configured in its own pipeline (one exec per host), all in parallel.
+import { containerSysctls } from './container-sysctls';
 import { setMaxListeners } from 'node:events';
 import type Docker from 'dockerode';
 import { ERROR_CODES } from '../../../shared/errors';
@@ -491,7 +492,7 @@ function hostContainer(lab: string, allocation: Allocation, hp: HostPlan, identi
       Init: true,
       NetworkMode: 'none',
       SecurityOpt: ['apparmor=unconfined'],
-      Sysctls: { 'net.ipv4.ip_forward': '1', ...IPV6_OFF },
+      Sysctls: { 'net.ipv4.ip_forward': '1', ...IPV6_OFF, ...containerSysctls(hp) },
       // Lab hosts find each other by name without any DNS server.
       ExtraHosts: extraHosts(allocation),
     },
