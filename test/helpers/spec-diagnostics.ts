@@ -1,0 +1,16 @@
+// The diagnostics a lab file is rejected with (E_SPEC, exit 2), for tests of bad input.
+import { expect } from 'vitest';
+import { PodnetError } from '../../src/engine/errors';
+import { parseLab } from '../../src/engine/spec/parse-lab';
+import type { Diagnostic } from '../../src/shared/errors';
+
+export function diagnosticsOf(text: string): Diagnostic[] {
+  try {
+    parseLab(text, 'lab.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(PodnetError);
+    expect((e as PodnetError).code).toBe('E_SPEC');
+    return (e as PodnetError).diagnostics ?? [];
+  }
+  throw new Error('expected the lab to be rejected');
+}
