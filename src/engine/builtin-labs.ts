@@ -12,9 +12,9 @@ const TITLES: Record<string, string> = {
   'flannel-vxlan': 'Flannel VXLAN',
   'flannel-host-gw': 'Flannel host-gw',
   masquerade: 'IP masquerade to the internet',
-  'three-hosts': 'Three hosts, VXLAN mesh',
   services: 'Kubernetes Services, DNS and hostPort',
   'services-nft': "Services in kube-proxy's nftables mode",
+  'three-hosts': 'Three hosts, VXLAN mesh',
 };
 
 export async function listBuiltinLabs(resourcesDir: string): Promise<BuiltinLab[]> {
