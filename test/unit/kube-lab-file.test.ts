@@ -87,6 +87,7 @@ describe('the lab file\'s Kubernetes fields', () => {
     expectProblem(lab('services: []').replace('mode: pod-cidr, cidr: 10.244.0.0/16', 'mode: docker0'), { line: 11, column: 1, message: /need a pod network/ });
     const twice = lab().replace('{ name: client }', '{ name: client, hostPort: { port: 8081, containerPort: 80 } }').replace('serve: 8080 }\n      - { name: client', 'serve: 8080, hostPort: { port: 8081, containerPort: 8080 } }\n      - { name: client');
     expectProblem(twice, { line: 6, column: 43, message: /hostPort 8081\/TCP on node1 is already taken by pod web-1/ });
+    expectProblem(lab('driver: ssh', 'services: []'), { line: 12, column: 1, message: /not yet supported on the ssh driver/ });
     expectProblem(lab('kubernetes: {}').replace('{ name: client }', '{ name: kube-dns }'), { line: 6, column: 9, message: /"kube-dns" on node1 is the cluster DNS server's/ });
   });
 });

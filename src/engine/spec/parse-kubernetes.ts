@@ -46,6 +46,10 @@ export function applyKubernetes(file: LabFile, spec: LabSpec, origins: SpecOrigi
   if (spec.network.mode !== 'pod-cidr') {
     return [{ path: first, atKey: true, message: 'Services, namespaces, labels and hostPorts need a pod network', hint: 'set `network: { mode: pod-cidr }` (docker0 mode has no Kubernetes)' }];
   }
+  if (spec.driver === 'ssh') {
+    // Its teardown removes what the lab's manifest lists, which does not yet read rule files (kube-proxy's, portmap's).
+    return [{ path: first, atKey: true, message: 'Services, namespaces, labels and hostPorts are not yet supported on the ssh driver', hint: 'run this lab with the docker or local driver' }];
+  }
   const issues: SpecIssue[] = [];
   const cluster = file.kubernetes !== undefined || file.services !== undefined;
   const k = file.kubernetes ?? {};
