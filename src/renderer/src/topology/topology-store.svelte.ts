@@ -11,7 +11,9 @@ export class TopologyStore {
   snapshot = $state.raw<Snapshot | null>(null);
   error = $state<string | null>(null);
   selection = $state<Selection | null>(null);
-  readonly graph: TopologyGraph | null = $derived(this.snapshot ? buildTopologyGraph(this.snapshot) : null);
+  /** Draw kube-proxy's Services (the Legend's switch). */
+  showServices = $state(true);
+  readonly graph: TopologyGraph | null = $derived(this.snapshot ? buildTopologyGraph(this.snapshot, { services: this.showServices }) : null);
   private readonly off: (() => void)[] = [];
 
   constructor(private readonly api: PodnetApi) {
