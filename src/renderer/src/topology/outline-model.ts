@@ -42,7 +42,10 @@ function serviceItem(svc: ClusterService): OutlineItem {
   const nodePorts = [...new Set(svc.ports.map((p) => p.nodePort).filter((n) => n !== null))];
   const where = vip ? `${vip}:${ports}` : 'headless';
   const missing = svc.endpoints.filter((e) => e.missingOn.length > 0);
-  const shares = svc.endpoints.filter((e) => e.missingOn.length < e.hosts.length).map((e) => `${e.ip} ${percent(e.hosts.find((h) => h.endpoint)!.endpoint!.share)}`);
+  // Where hosts disagree (a rule deleted on one), every share they give it.
+  const shares = svc.endpoints
+    .filter((e) => e.missingOn.length < e.hosts.length)
+    .map((e) => `${e.ip} ${[...new Set(e.hosts.flatMap((h) => (h.endpoint ? [percent(h.endpoint.share)] : [])))].join('/')}`);
   const detail = [
     svc.kind === 'NodePort' ? `NodePort ${nodePorts.join(',')}` : svc.kind,
     shares.length ? `→ ${shares.join(', ')}` : 'no endpoints',
