@@ -22,6 +22,9 @@ import { endpointEdgeId, nodePortId, serviceId } from '../../src/renderer/src/to
 import { buildTopologyGraph } from '../../src/renderer/src/topology/topology-graph';
 import { layoutTopology } from '../../src/renderer/src/topology/topology-layout';
 import type { Snapshot } from '../../src/shared/snapshot';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseKubeServicesNft } from '../../src/engine/observe/parse-kube-nft';
 import base from '../fixtures/nodes3-snapshot.json';
 import recorded from '../fixtures/services-snapshot.json';
 import { withHeadlessDb } from '../helpers/headless-service';
@@ -157,6 +160,42 @@ describe('a Service in the inspector', () => {
     await fireEvent.change(host, { target: { value: 'node1' } });
     expect(details).toHaveTextContent('local endpoints on node1 (externalTrafficPolicy Local) 1');
     expect(details).toHaveTextContent('10.244.1.3:8080local-1 on node1');
+  });
+});
+
+describe('a Service in nftables mode', () => {
+  /** Every host with the `ip kube-proxy` table a real node listed (test/fixtures/kube-proxy-nft-node1.*, another cluster's addresses). */
+  const nft = () => {
+    const fixture = (name: string) => readFileSync(resolve('test/fixtures', name), 'utf8');
+    const observed = parseKubeServicesNft(fixture('kube-proxy-nft-node1.json'), fixture('kube-proxy-nft-node1.txt'));
+    const s = structuredClone(base) as unknown as Snapshot;
+    for (const h of s.hosts) h.services = structuredClone(observed);
+    return s;
+  };
+
+  it('walks the service-ips and service-nodeports maps to the service-, endpoint- and local- chains', () => {
+    const d = serviceDetails(nft(), 'default/web-local', 'node1')!;
+    expect(d.facts).toContainEqual(['observed on', 'node1 (kube-proxy nftables mode)']);
+    expect(d.tables[0]!.rows).toEqual([
+      ['service-ips (map)', '10.96.100.11 . tcp . 80', 'goto service-MW3VTDQO-default/web-local/tcp/http'],
+      ['service-MW3VTDQO-default/web-local/tcp/http', 'numgen random mod 1', 'endpoint-MPTVSHLC-default/web-local/tcp/http__10.244.1.8/8080'],
+      ['endpoint-MPTVSHLC-default/web-local/tcp/http__10.244.1.8/8080', '', 'dnat to 10.244.1.8:8080 (outside the lab, 100%)'],
+      ['service-nodeports (map)', 'tcp . 30081', 'goto external-MW3VTDQO-default/web-local/tcp/http'],
+      ['external-MW3VTDQO-default/web-local/tcp/http', '', 'goto local-MW3VTDQO-default/web-local/tcp/http'],
+      ['local-MW3VTDQO-default/web-local/tcp/http', 'numgen random mod 1', 'endpoint-MPTVSHLC-default/web-local/tcp/http__10.244.1.8/8080'],
+      ['endpoint-MPTVSHLC-default/web-local/tcp/http__10.244.1.8/8080', '', 'dnat to 10.244.1.8:8080 (outside the lab, 100%)'],
+    ]);
+    expect(d.rules[0]!.caption).toBe('http 80/tcp: rules on node1 (nft list table ip kube-proxy)');
+    expect(serviceDetails(nft(), 'default/web', 'node1')!.tables[1]!.rows.map((r) => r[2])).toEqual(['numgen 1/3', 'numgen 1/3', 'numgen 1/3']);
+    expect(serviceDetails(nft(), 'default/empty', 'node1')!.tables[0]!.rows).toEqual([
+      ['no-endpoint-services (map)', '10.96.100.13 . tcp . 80', 'reject: no endpoints'],
+      ['no-endpoint-nodeports (map)', 'tcp . 30082', 'reject: no endpoints'],
+    ]);
+  });
+
+  it('labels an only endpoint 100% (numgen mod 1) and the others with their 1/N', () => {
+    const g = buildTopologyGraph(nft());
+    expect(g.edges.find((e) => e.id === endpointEdgeId('kube-system/kube-dns', '10.244.2.2'))?.label).toBe('100%');
   });
 });
 

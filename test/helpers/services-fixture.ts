@@ -12,7 +12,7 @@
 //   kube-system/kube-dns  dns 53/UDP, dns-tcp 53/TCP, metrics 9153 (coredns)
 // Regenerate test/fixtures/services-snapshot.json with
 // `node scripts/services-fixture.mjs` after the parser or the rules change
-// (test/unit/services-fixture.test.ts says when).
+// (test/component/services-view.test.ts fails when it is stale).
 import { BUILTIN_CHAINS } from '../../src/engine/plan/iptables-text';
 import { resolveCluster } from '../../src/engine/kube/service-model';
 import type { KubePodInput, KubeServiceInput, ResolvedCluster } from '../../src/engine/kube/service-types';

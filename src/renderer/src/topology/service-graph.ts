@@ -49,13 +49,14 @@ export function serviceLabel(svc: ClusterService): string {
   return [serviceTitle(svc), where, type].join('\n');
 }
 
-/** `33% · p 0.5` (the share, and the rule's own probability), `100%` for the only endpoint; where hosts disagree, the range. */
+/** `33% · p 0.5` (the share, and the rule's own probability), `100%` for the only endpoint; where hosts disagree, every share they give. */
 export function endpointLabel(ep: ClusterEndpoint): string {
   const seen = ep.hosts.flatMap((h) => (h.endpoint ? [h.endpoint] : []));
   const shares = unique(seen.map((e) => percent(e.share)));
   const probabilities = unique(seen.map((e) => probabilityText(e.probability)));
   let text: string;
-  if (shares.length === 1 && probabilities.length === 1) text = seen.length && shares[0] === '100%' && probabilities[0] === 'rest' ? '100%' : `${shares[0]} · p ${probabilities[0]}`;
+  // The only endpoint: its rule's probability (none in iptables, 1 in nftables) says nothing more.
+  if (shares.length === 1 && probabilities.length === 1) text = shares[0] === '100%' ? '100%' : `${shares[0]} · p ${probabilities[0]}`;
   else text = shares.join(' / ');
   return ep.missingOn.length ? `${text}\nnot on ${ep.missingOn.join(', ')}` : text;
 }

@@ -12,6 +12,8 @@ export interface Table {
   caption: string;
   columns: string[];
   rows: string[][];
+  /** Cells wrap (long chain names) instead of the table scrolling sideways. */
+  wrap?: boolean;
 }
 
 export interface RuleList {

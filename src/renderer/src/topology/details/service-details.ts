@@ -153,7 +153,7 @@ export function serviceDetails(s: Snapshot, key: string, host?: string | null): 
         continue;
       }
       const walk = chainWalk(s, own, svc.mode);
-      if (walk.length) tables.push({ caption: `${name}: a new connection's way on ${shownHost}`, columns: ['chain', 'match', 'then'], rows: walk });
+      if (walk.length) tables.push({ caption: `${name}: a new connection's way on ${shownHost}`, columns: ['chain', 'match', 'then'], rows: walk, wrap: true });
       tables.push(endpointsTable(s, `${name}: endpoints`, own.endpoints, svc.mode));
       if (own.localEndpoints) tables.push(endpointsTable(s, `${name}: local endpoints on ${shownHost} (externalTrafficPolicy Local)`, own.localEndpoints, svc.mode));
       rules.push({ caption: `${name}: rules on ${shownHost} (${svc.mode === 'iptables' ? 'iptables-save' : 'nft list table ip kube-proxy'})`, lines: own.rules });
