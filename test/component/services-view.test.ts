@@ -17,7 +17,7 @@ import { serviceDetails } from '../../src/renderer/src/topology/details/service-
 import Legend from '../../src/renderer/src/topology/Legend.svelte';
 import Outline from '../../src/renderer/src/topology/Outline.svelte';
 import { buildOutline } from '../../src/renderer/src/topology/outline-model';
-import { serviceDestinations, servicePathDestinations } from '../../src/renderer/src/topology/service-destinations';
+import { serviceCapture, serviceDestinations, servicePathDestinations } from '../../src/renderer/src/topology/service-destinations';
 import { endpointEdgeId, nodePortId, serviceId } from '../../src/renderer/src/topology/service-graph';
 import { buildTopologyGraph } from '../../src/renderer/src/topology/topology-graph';
 import { layoutTopology } from '../../src/renderer/src/topology/topology-layout';
@@ -262,6 +262,12 @@ describe('Services as Capture and Path destinations', () => {
       'web-local 10.96.100.11 (ClusterIP)',
       'kube-system/kube-dns 10.96.0.10 (ClusterIP)',
     ]);
+  });
+
+  it('a Service chosen on the diagram is captured where its traffic is: a node port on its node, a ClusterIP where its first endpoint is', () => {
+    expect(serviceCapture(services(), 'default/web', 'node3')).toEqual({ target: 'node3', iface: 'any', filter: expect.stringMatching(/^\(host 198\.18\.0\.13 and tcp port 30080\) or /) });
+    expect(serviceCapture(services(), 'default/api')).toEqual({ target: 'node2', iface: 'any', filter: '(host 10.96.100.20 and tcp port 80) or (host 10.244.2.3 and tcp port 9000)' });
+    expect(serviceCapture(withHeadlessDb(services()), 'default/db')).toBeNull();
   });
 
   it('Capture: a node port captures on its node (any interface) with that filter', async () => {

@@ -90,6 +90,22 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.screenshot({ path: `${ARTIFACTS}/services-inspector-${scheme}.png` });
     });
 
+    it('captures a node port’s traffic from its badge’s menu: on that node, with the filter that sees both sides of the DNAT', async () => {
+      const at = await page.getByTestId('topology-canvas').evaluate((el) => {
+        const cy = (el as HTMLElement & { _cyreg: { cy: import('cytoscape').Core } })._cyreg.cy;
+        const p = cy.$id('np:node3:30080/tcp').renderedPosition();
+        const frame = el.getBoundingClientRect();
+        return { x: frame.x + p.x, y: frame.y + p.y };
+      });
+      await page.mouse.click(at.x, at.y, { button: 'right' });
+      await page.getByRole('menuitem', { name: 'Capture its traffic on node3…' }).click();
+      await expect.poll(() => page.getByTestId('capture-filter').inputValue()).toMatch(/^\(host 198\.18\.0\.13 and tcp port 30080\) or \(host 10\.244\.1\.2 and tcp port 8080\)/);
+      expect(await page.getByTestId('capture-target').inputValue()).toBe('node3');
+      expect(await page.getByTestId('capture-iface').inputValue()).toBe('any');
+      await page.screenshot({ path: `${ARTIFACTS}/services-capture-${scheme}.png` });
+      await page.getByTestId('rail-inspector').or(page.getByRole('tab', { name: 'Inspector' })).first().click();
+    });
+
     it('hides and shows the Services with the Legend’s switch', async () => {
       await page.locator('.topology .bar').getByRole('button', { name: 'Legend', exact: true }).click();
       const toggle = page.getByTestId('legend-services');

@@ -104,3 +104,20 @@ export function servicePathDestinations(s: Snapshot): ServicePathDestination[] {
   }
   return [...out.values()];
 }
+
+/**
+ * A capture of a Service's traffic, chosen on the diagram: a node port's on
+ * its node; a ClusterIP's on the node of its first endpoint (where the
+ * DNATed connections arrive). Any interface, the filter of its destination.
+ */
+export function serviceCapture(s: Snapshot, service: string, host?: string): { target: string; iface: string; filter: string } | null {
+  const all = serviceDestinations(s).filter((d) => d.service === service);
+  const nodePort = host ? all.find((d) => d.kind === 'node-port' && d.host === host) : undefined;
+  if (nodePort) return { target: nodePort.host!, iface: 'any', filter: nodePort.filter };
+  const vip = all.find((d) => d.kind === 'cluster-ip');
+  if (!vip) return null;
+  const svc = clusterServices(s)?.find((x) => x.key === service);
+  const first = svc?.endpoints.find((e) => e.place)?.place;
+  const target = first?.host ?? s.hosts.find((h) => h.services)?.name;
+  return target ? { target, iface: 'any', filter: vip.filter } : null;
+}
