@@ -21,6 +21,7 @@ import { serviceCapture, serviceDestinations, servicePathDestinations } from '..
 import { endpointEdgeId, nodePortId, serviceId } from '../../src/renderer/src/topology/service-graph';
 import { buildTopologyGraph } from '../../src/renderer/src/topology/topology-graph';
 import { layoutTopology } from '../../src/renderer/src/topology/topology-layout';
+import { TopologyStore } from '../../src/renderer/src/topology/topology-store.svelte';
 import type { Snapshot } from '../../src/shared/snapshot';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -110,6 +111,42 @@ describe('Services on the diagram', () => {
     const h = buildTopologyGraph(withHeadlessDb(services()));
     expect(h.nodes.find((n) => n.id === serviceId('default/db'))).toMatchObject({ label: 'db\nno virtual IP · :5432\nheadless', classes: ['service', 'headless'] });
     expect(h.edges.find((e) => e.source === serviceId('default/db'))).toMatchObject({ target: 'pod:node3:db-1', label: '', classes: ['endpoint', 'headless'] });
+  });
+});
+
+describe('a lab with many Services', () => {
+  /** `copies` more Services like default/web on every host (web-0 … at 10.96.200.x). */
+  const many = (copies: number) => {
+    const s = services();
+    for (const h of s.hosts) {
+      const web = h.services!.services.find((x) => x.name === 'web')!;
+      for (let i = 0; i < copies; i++) {
+        const copy = structuredClone(web);
+        copy.name = `web-${i}`;
+        for (const p of copy.ports) p.clusterIP = `10.96.200.${i + 1}`;
+        h.services!.services.push(copy);
+      }
+    }
+    return s;
+  };
+
+  it('leaves them out of the drawing until the Legend asks (more than 12), and then wraps them in rows as wide as the hosts', () => {
+    const store = new TopologyStore(new ContractDouble());
+    store.snapshot = many(2);
+    expect([store.serviceCount, store.showServices]).toEqual([7, true]);
+    store.snapshot = many(20);
+    expect([store.serviceCount, store.showServices]).toEqual([25, false]);
+    expect(store.graph!.nodes.some((n) => n.kind === 'service')).toBe(false);
+    store.showServices = true;
+    const g = store.graph!;
+    expect(g.nodes.filter((n) => n.kind === 'service')).toHaveLength(25);
+    const boxes = layoutTopology(g);
+    const hostsX = g.nodes.filter((n) => n.parent).map((n) => boxes.get(n.id)!);
+    const [left, right] = [Math.min(...hostsX.map((b) => b.x - b.w / 2)) - 18, Math.max(...hostsX.map((b) => b.x + b.w / 2)) + 18];
+    const row = g.nodes.filter((n) => n.kind === 'service').map((n) => boxes.get(n.id)!);
+    for (const b of row) expect([b.x - b.w / 2 >= left - 0.5, b.x + b.w / 2 <= right + 0.5]).toEqual([true, true]);
+    expect(new Set(row.map((b) => b.y)).size).toBeGreaterThan(2);
+    store.dispose();
   });
 });
 

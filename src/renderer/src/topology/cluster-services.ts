@@ -94,6 +94,15 @@ export function placeOf(s: Snapshot, ip: string): EndpointPlace {
   return null;
 }
 
+/** Beyond this many Services the drawing leaves them out until the Legend's switch asks for them (the outline lists them all). */
+export const MANY_SERVICES = 12;
+
+/** How many Services the hosts' rules hold (null: no host has kube-proxy's rules). */
+export function countServices(s: Snapshot): number | null {
+  const hosts = proxyHosts(s);
+  return hosts.length ? new Set(hosts.flatMap((h) => h.services!.services.map(serviceKey))).size : null;
+}
+
 /** The lab's Services (null: no host has kube-proxy's rules, or none could be read). */
 export function clusterServices(s: Snapshot): ClusterService[] | null {
   const hosts = proxyHosts(s);

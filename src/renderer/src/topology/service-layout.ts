@@ -1,7 +1,8 @@
 // Where the Services go once the hosts are placed: their virtual-IP nodes in
 // a row under the hosts (below the pods their edges reach, each as close
-// under its endpoints as its neighbours allow), and each host's node-port
-// badges on the host box's left edge.
+// under its endpoints as its neighbours allow; more rows where one row would
+// be wider than the hosts), and each host's node-port badges on the host
+// box's left edge.
 import type { GraphNode, TopologyGraph } from './topology-graph';
 import type { Box } from './topology-layout';
 
@@ -68,19 +69,36 @@ export function placeServices(g: TopologyGraph, boxes: Map<string, Box>): void {
     return { n, size: serviceSize(n.label), want: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : left + i * 150, i };
   });
   wanted.sort((a, b) => a.want - b.want || a.i - b.i);
-  const xs = packRow(
-    wanted.map((w) => w.want),
-    wanted.map((w) => w.size.w),
-  );
-  // Kept within the hosts' width where it fits (the drawing gets no wider), else starting where they start.
+  // Kept within the hosts' width (the drawing gets no wider): as many rows as that takes.
   const right = Math.max(0, ...[...hosts.values()].map((b) => b.x2));
-  const first = wanted[0];
-  const last = wanted.at(-1);
-  const rowLeft = first ? xs[0]! - first.size.w / 2 : 0;
-  const rowRight = last ? xs.at(-1)! + last.size.w / 2 : 0;
-  const shift = rowRight - rowLeft > right - left || rowLeft < left ? left - rowLeft : Math.min(0, right - rowRight);
-  const rowHeight = Math.max(0, ...wanted.map((w) => w.size.h));
-  wanted.forEach((w, i) => boxes.set(w.n.id, { x: xs[i]! + shift, y: bottom + SERVICE_GAP_Y + rowHeight / 2, ...w.size }));
+  let y = bottom + SERVICE_GAP_Y;
+  for (const row of rowsWithin(wanted, right - left)) {
+    const xs = packRow(
+      row.map((w) => w.want),
+      row.map((w) => w.size.w),
+    );
+    const rowLeft = xs[0]! - row[0]!.size.w / 2;
+    const rowRight = xs.at(-1)! + row.at(-1)!.size.w / 2;
+    const shift = rowRight - rowLeft > right - left || rowLeft < left ? left - rowLeft : Math.min(0, right - rowRight);
+    const rowHeight = Math.max(...row.map((w) => w.size.h));
+    row.forEach((w, i) => boxes.set(w.n.id, { x: xs[i]! + shift, y: y + rowHeight / 2, ...w.size }));
+    y += rowHeight + SERVICE_GAP_X;
+  }
+}
+
+/** Consecutive runs of boxes, each as wide as fits `width` side by side (at least one box a row). */
+export function rowsWithin<T extends { size: { w: number } }>(boxes: readonly T[], width: number): T[][] {
+  const rows: T[][] = [];
+  let used = Infinity;
+  for (const b of boxes) {
+    if (used + SERVICE_GAP_X + b.size.w > width) {
+      rows.push([]);
+      used = -SERVICE_GAP_X;
+    }
+    rows.at(-1)!.push(b);
+    used += SERVICE_GAP_X + b.size.w;
+  }
+  return rows;
 }
 
 /**
