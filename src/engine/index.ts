@@ -9,21 +9,23 @@ import type { PacketPath } from '../shared/path';
 import type { Snapshot } from '../shared/snapshot';
 import { DEFAULT_VXLAN_PORTS } from './capture/decode-packet';
 import { startCaptureSession, type CaptureSession } from './capture/capture-session';
-import { DriverSet } from './driver-set';
-import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
+import { BUILTIN_DRIVERS } from './drivers/builtin-drivers';
+import { DriverRegistry } from './drivers/driver-registry';
+import type { ImageMethod } from './drivers/docker/node-image';
 import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 import { defaultStateDir } from './registry/state-dir';
 import type { ExecOptions, GcResult, HostDriver, ShellStream, SpawnOptions } from './drivers/host-driver';
 import { ownedByOther } from './drivers/lab-owner';
 import { LabLocks } from './registry/lab-locks';
-import { spawnOverExec } from './drivers/spawn-wrapper';
 import { streamCommand, type CommandIo } from './stream-command';
 import { collectingStream } from './util/collecting-stream';
 import { PodnetError, isPodnetError } from './errors';
 import type { ExerciseApi } from './exercises/exercise-service';
 import { lazyExerciseApi } from './exercises/lazy-exercise-api';
 import { INTERNET_NODE } from './plan/internet-node';
-import type { PlannedLab, UpOptions, UpResult } from './lab-up';
+import type { LifecycleContext } from './lifecycle/lifecycle-context';
+import type { PlannedLab } from './lifecycle/planned-lab';
+import type { UpOptions, UpResult } from './lifecycle/up-options';
 import type { LabSource } from './lab-source';
 import { LabWatcher, type SnapshotListener } from './lab-watcher';
 import { observeHost, observeLab } from './observe/observe-lab';
@@ -31,7 +33,6 @@ import { parseLinks } from './observe/parse-iproute';
 import { tracePacketPath } from './path/packet-path';
 import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
 import type { LabSpec } from './spec/lab-spec';
-import type { ParsedLab } from './spec/parse-lab';
 import { checkTarget, formatTarget, parseTarget, targetAddress, type Target } from './targets';
 import { shellEnv } from './terminals/shell-env';
 import { currentOwner } from './util/process-identity';
@@ -112,21 +113,26 @@ export interface Engine extends ExerciseApi {
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const drivers = new DriverSet({
-    resourcesDir: options.resourcesDir,
-    stateDir: options.stateDir ?? defaultStateDir(),
-    hostKeys: options.hostKeys ?? { acceptNew: false },
-    ...(options.docker ? { docker: options.docker } : {}),
-    ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}),
-    ...(options.localRoot ? { localRoot: options.localRoot } : {}),
-  });
+  const drivers = new DriverRegistry(
+    {
+      resourcesDir: options.resourcesDir,
+      stateDir: options.stateDir ?? defaultStateDir(),
+      hostKeys: options.hostKeys ?? { acceptNew: false },
+      ...(options.docker ? { docker: options.docker } : {}),
+      ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}),
+      ...(options.localRoot ? { localRoot: options.localRoot } : {}),
+    },
+    BUILTIN_DRIVERS,
+  );
   const watchers = new Map<string, LabWatcher>();
   const locks = new LabLocks(options.stateDir ?? defaultStateDir());
+  const lifecycle: LifecycleContext = { drivers, locks };
   const captures = new Set<CaptureSession>();
 
-  const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
   // Parsing a lab file (yaml, zod) is loaded by the commands that need it only: `down`, `ls`, `exec` start faster.
-  const labUp = () => import('./lab-up');
+  const upLab = () => import('./lifecycle/up-lab');
+  const planLabFile = () => import('./lifecycle/plan-lab-file');
+  const readLab = () => import('./lifecycle/read-lab');
 
   /** The driver that holds a running lab, and its summary. */
   const locate = (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => drivers.locate(lab);
@@ -144,8 +150,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** Starts an argv in a target as a process that streams, pauses and can be signalled. */
   const spawnIn = (driver: HostDriver, lab: string, target: Target, argv: string[], o: SpawnOptions) => {
-    const here = inTarget(driver, target, argv);
-    return driver.spawn ? driver.spawn(lab, target.host, here, o) : Promise.resolve(spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o));
+    return driver.spawn(lab, target.host, inTarget(driver, target, argv), o);
   };
 
   /** exec whose cancelling ends the command on its host (a plain exec would only stop waiting for it). */
@@ -173,15 +178,9 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   const engine: Engine = {
-    plan: async (source) => (await labUp()).planFromSource(source, driverFor),
+    plan: async (source) => (await planLabFile()).planLabFile(lifecycle, source),
 
-    up: async (source, opts) => {
-      const { parseSource, upLab } = await labUp();
-      const parsed = await parseSource(source);
-      const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
-      if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
-      return upLab({ driverFor, locks }, source, opts);
-    },
+    up: async (source, opts) => (await upLab()).upLab(lifecycle, source, opts),
 
     async down(lab, opts = {}) {
       watchers.get(lab)?.stop();
@@ -199,12 +198,13 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async downSource(source, opts = {}) {
-      const parsed = await (await labUp()).parseSource(source);
-      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name, opts);
-      watchers.get(parsed.spec.name)?.stop();
-      watchers.delete(parsed.spec.name);
-      await locks.noteRemoval(parsed.spec.name);
-      return drivers.ssh().destroySpec(parsed.spec, opts);
+      const { spec } = await (await readLab()).readLab(source);
+      const driver = drivers.definitionOf(spec.driver).capabilities.destroysBySpec ? await drivers.forSpec(spec) : null;
+      if (!driver?.destroySpec) return engine.down(spec.name, opts);
+      watchers.get(spec.name)?.stop();
+      watchers.delete(spec.name);
+      await locks.noteRemoval(spec.name);
+      return driver.destroySpec(spec, opts);
     },
 
     async downAll(opts = {}) {
@@ -229,7 +229,7 @@ export function createEngine(options: EngineOptions): Engine {
       const { driver } = await locate(lab);
       const summary = (await driver.list({ health: true })).find((l) => l.name === lab);
       if (!summary) throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running`, { hint: 'see `podnet ls`' });
-      const { repairLab } = await import('./lab-repair');
+      const { repairLab } = await import('./lifecycle/repair-lab');
       const result = await repairLab(driver, summary, { locks, ...(opts.signal ? { signal: opts.signal } : {}) });
       watchers.get(lab)?.poke();
       return result;
@@ -340,10 +340,9 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async buildImage(opts) {
-      const driver = drivers.docker();
-      await driver.preflight();
-      const method = await buildNodeImage(driver.client, { resourcesDir: options.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
-      return method;
+      const driver = await drivers.withCapability('buildsImage');
+      if (!driver?.buildImage) throw new PodnetError(ERROR_CODES.USAGE, 'no driver here builds an image', { hint: 'the node image is built by the docker driver' });
+      return driver.buildImage(opts);
     },
 
     ...lazyExerciseApi(

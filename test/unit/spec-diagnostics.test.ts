@@ -3,11 +3,13 @@ import type { Diagnostic } from '../../src/shared/errors';
 import { PodnetError } from '../../src/engine/errors';
 import { parseLab } from '../../src/engine/spec/parse-lab';
 import { decodeLabBytes } from '../../src/engine/spec/spec-error';
+import { allocatedLab } from '../helpers/allocated-lab';
 import { labYaml } from '../helpers/lab-text';
 
+/** Problems of the file itself and those the allocation finds (reported the same way, at their place in the file). */
 function diagnosticsOf(text: string): Diagnostic[] {
   try {
-    parseLab(text, 'lab.yaml');
+    allocatedLab(text, 'lab.yaml');
   } catch (e) {
     expect(e).toBeInstanceOf(PodnetError);
     expect((e as PodnetError).code).toBe('E_SPEC');

@@ -15,7 +15,9 @@ import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
 import type { HostPlan } from '../../plan/step';
 import type { LabRegistry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
-import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ImageProgress, ObserveScope, ReviveRequest, ReviveResult, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ImageBuildOptions, ImageProgress, ObserveScope, ReviveRequest, ReviveResult, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import type { PlacementFacts } from '../../ipam/allocate-lab';
+import { DOCKER_CAPABILITIES } from './docker-definition';
 import type { Allocation } from '../../ipam/allocation';
 import { currentBuilder } from '../builder';
 import { ownedByOther, refuseOthersLab } from '../lab-owner';
@@ -87,6 +89,7 @@ const GOING = new Set(['removing', 'dead']);
 
 export class DockerDriver implements HostDriver {
   readonly kind = 'docker' as const;
+  readonly capabilities = DOCKER_CAPABILITIES;
   readonly planContext = DOCKER_PLAN_CONTEXT;
   private readonly channels = new ChannelPool();
   private readonly docker: Docker;
@@ -98,9 +101,9 @@ export class DockerDriver implements HostDriver {
     this.docker = guardDockerCalls(opts.docker, opts.engineLabel ?? process.env.DOCKER_HOST ?? 'the local socket');
   }
 
-  /** The engine's client (image builds). */
-  get client(): Docker {
-    return this.docker;
+  async buildImage(opts: ImageBuildOptions): Promise<string> {
+    await this.preflight();
+    return buildNodeImage(this.docker, { resourcesDir: this.opts.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
   }
 
   async preflight(): Promise<void> {
@@ -119,7 +122,12 @@ export class DockerDriver implements HostDriver {
     }
   }
 
-  async takenSubnets(): Promise<string[]> {
+  /** The lab gets a switch of its own: a free subnet is picked beside Docker's networks and other labs' underlays. */
+  async placement(): Promise<PlacementFacts> {
+    return { takenSubnets: await this.takenSubnets() };
+  }
+
+  private async takenSubnets(): Promise<string[]> {
     const [nets, labs] = await Promise.all([this.docker.listNetworks(), this.docker.listContainers({ all: true, filters: { label: [LABELS.underlay] } })]);
     const dockerNets = nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''));
     const labUnderlays = labs.map((c) => c.Labels[LABELS.underlay] ?? '');

@@ -20,6 +20,8 @@ import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, Ob
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
+import type { PlacementFacts } from '../../ipam/allocate-lab';
+import { LOCAL_CAPABILITIES } from './local-definition';
 import { LOCAL_ROOT, NETNS_DIR, SWITCH, hostNamespaces, labDir, labRecordFile, netnsName, nsenterArgv } from './local-layout';
 import { checkLocalPrerequisites } from './local-preflight';
 import { openProcessChannel, runProcess, spawnProcess } from './local-process';
@@ -45,6 +47,7 @@ const PARALLEL_HOSTS = 4;
 
 export class LocalDriver implements HostDriver {
   readonly kind = 'local' as const;
+  readonly capabilities = LOCAL_CAPABILITIES;
   /** Inside a host everything is as in a container: pods are `a`, `b`; files in /etc/podnet. */
   readonly planContext = DOCKER_PLAN_CONTEXT;
   private readonly channels = new ChannelPool();
@@ -55,8 +58,9 @@ export class LocalDriver implements HostDriver {
     checkLocalPrerequisites();
   }
 
-  async takenSubnets(): Promise<string[]> {
-    return (await this.records()).map((r) => r.underlay ?? '').filter(Boolean);
+  /** The lab gets a switch namespace of its own: a free subnet is picked beside the other local labs' underlays. */
+  async placement(): Promise<PlacementFacts> {
+    return { takenSubnets: (await this.records()).map((r) => r.underlay ?? '').filter(Boolean) };
   }
 
   async ensureReady(): Promise<string> {
@@ -177,6 +181,8 @@ export class LocalDriver implements HostDriver {
   }
 
   async collectGarbage(): Promise<GcResult> {
+    // Only root can remove namespaces: another user's gc leaves local labs alone.
+    if (process.getuid?.() !== 0) return { removed: [], kept: [] };
     const removed: string[] = [];
     const kept: LabSummary[] = [];
     for (const r of await this.records()) {

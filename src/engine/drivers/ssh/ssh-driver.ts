@@ -17,7 +17,7 @@ import { firstFailure } from '../../util/map-limit';
 import { builderAlive, builderPid, currentBuilder } from '../builder';
 import { othersLabError, ownedByOther } from '../lab-owner';
 import { currentOwner } from '../../util/process-identity';
-import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, PrepareOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, PlacementOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
@@ -32,6 +32,8 @@ import { spawnOverSsh } from './ssh-spawn';
 import { asRoot, connectionKey, targetOf, type SshTarget } from './ssh-target';
 import { recordBeforeScript, teardownScript } from './teardown-script';
 import type { DiscoveredUnderlay } from '../../ipam/allocate';
+import type { PlacementFacts } from '../../ipam/allocate-lab';
+import { SSH_CAPABILITIES } from './ssh-definition';
 
 export interface SshDriverOptions {
   registry: LabRegistry;
@@ -51,6 +53,7 @@ const TEARDOWN_TIMEOUT_MS = 120_000;
 
 export class SshDriver implements HostDriver {
   readonly kind = 'ssh' as const;
+  readonly capabilities = SSH_CAPABILITIES;
   readonly planContext = SSH_PLAN_CONTEXT;
   private readonly connections = new Map<string, SshConnection>();
   private readonly channels = new ChannelPool();
@@ -61,15 +64,16 @@ export class SshDriver implements HostDriver {
 
   async preflight(): Promise<void> {}
 
-  async takenSubnets(): Promise<string[]> {
-    return [];
-  }
-
   async ensureReady(): Promise<string> {
     return 'machines reached over SSH';
   }
 
-  async prepareHosts(spec: LabSpec, opts: PrepareOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>> {
+  /** The underlay is the machines' own network: each machine is reached, verified and checked, and its address found on it. */
+  async placement(spec: LabSpec, opts: PlacementOptions): Promise<PlacementFacts> {
+    return { takenSubnets: null, discovered: await this.prepareHosts(spec, opts) };
+  }
+
+  private async prepareHosts(spec: LabSpec, opts: PlacementOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>> {
     const needs = checkNeeds(spec);
     const found = new Map<string, DiscoveredUnderlay>();
     const results = await Promise.allSettled(
