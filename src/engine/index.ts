@@ -22,7 +22,7 @@ import { collectingStream } from './util/collecting-stream';
 import { PodnetError, isPodnetError } from './errors';
 import type { ExerciseApi } from './exercises/exercise-service';
 import { lazyExerciseApi } from './exercises/lazy-exercise-api';
-import { INTERNET_NODE } from './plan/internet-node';
+import { INTERNET_NODE, UNDERLAY_NODE } from './spec/names';
 import type { LifecycleContext } from './lifecycle/lifecycle-context';
 import type { PlannedLab } from './lifecycle/planned-lab';
 import type { UpOptions, UpResult } from './lifecycle/up-options';
@@ -198,7 +198,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async downSource(source, opts = {}) {
-      const { spec } = await (await readLab()).readLab(source);
+      const { spec } = await (await readLab()).readLab(source, drivers.rules);
       const driver = drivers.definitionOf(spec.driver).capabilities.destroysBySpec ? await drivers.forSpec(spec) : null;
       if (!driver?.destroySpec) return engine.down(spec.name, opts);
       watchers.get(spec.name)?.stop();
@@ -303,7 +303,8 @@ export function createEngine(options: EngineOptions): Engine {
         observeHosts: (hosts) => Promise.all(hosts.map((h) => observeHost(driver, lab, h))),
         observeLab: () => engine.inspect(lab),
         underlayIfaces: async () => {
-          const r = await driver.exec(lab, 'underlay', ['ip', '-j', '-d', 'link', 'show']).catch(() => null);
+          if (!driver.capabilities.observesUnderlay) return null;
+          const r = await driver.exec(lab, UNDERLAY_NODE, ['ip', '-j', '-d', 'link', 'show']).catch(() => null);
           return r?.code === 0 ? parseLinks(JSON.parse(r.stdout)) : null;
         },
         // The underlay switch is no target a learner names, but the path crosses it.

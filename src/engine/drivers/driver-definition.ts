@@ -4,7 +4,7 @@
 import type { DriverKind } from '../../shared/lab';
 import type { PlanContext } from '../plan/plan-context';
 import type { LabRegistry } from '../registry/lab-registry';
-import type { DriverTraits } from '../spec/driver-traits';
+import type { DriverRules, DriverTraits } from '../spec/driver-traits';
 import type { LabSpec } from '../spec/lab-spec';
 import type { HostKeyPolicy } from './ssh/host-key-policy';
 import type { KnownHosts } from './ssh/known-hosts';
@@ -78,4 +78,14 @@ export interface DriverDefinition {
   probe?(lab: string, deps: DriverDeps): Promise<boolean | null>;
   /** Makes the driver (the default instance for `instance` null). */
   create(deps: DriverDeps, instance: string | null): Promise<HostDriver>;
+}
+
+/** What checking a lab file needs to know about these drivers. */
+export function driverRules(definitions: readonly DriverDefinition[]): DriverRules {
+  const traits = (kind: DriverKind) => {
+    const d = definitions.find((x) => x.kind === kind);
+    if (!d) throw new Error(`unknown driver "${kind}"`);
+    return d.traits;
+  };
+  return { traits, kindsWith: (trait) => definitions.filter((d) => d.traits[trait]).map((d) => d.kind) };
 }

@@ -10,7 +10,7 @@ import { PodnetError } from '../errors';
 import { LabRegistry } from '../registry/lab-registry';
 import type { DriverRules } from '../spec/driver-traits';
 import type { LabSpec } from '../spec/lab-spec';
-import type { DriverCapabilities, DriverDefinition, DriverDeps, DriverOptions } from './driver-definition';
+import { driverRules, type DriverCapabilities, type DriverDefinition, type DriverDeps, type DriverOptions } from './driver-definition';
 import type { GcResult, HostDriver } from './host-driver';
 import { KnownHosts } from './ssh/known-hosts';
 
@@ -58,10 +58,7 @@ export class DriverRegistry {
 
   /** What checking a lab file needs to know about the drivers. */
   get rules(): DriverRules {
-    return {
-      traits: (kind) => this.definitionOf(kind).traits,
-      kindsWith: (trait) => [...this.definitions.values()].filter((d) => d.traits[trait]).map((d) => d.kind),
-    };
+    return driverRules([...this.definitions.values()]);
   }
 
   /** Where a lab of this spec lives, as a name part for locks: one build of a lab name at a time there. */

@@ -15,7 +15,7 @@ import { readLab } from './read-lab';
 export type UnplacedDriver = Pick<DriverDefinition, 'capabilities' | 'planContext'>;
 
 export async function planLabFile(ctx: LifecycleContext, source: LabSource): Promise<PlannedLab> {
-  const parsed = await readLab(source);
+  const parsed = await readLab(source, ctx.drivers.rules);
   return planUnplaced(parsed, ctx.drivers.definitionOf(parsed.spec.driver));
 }
 

@@ -2,6 +2,7 @@
 // checked LabSpec. Reading is bounded (lab-source.ts); parsing and
 // validation are pure (spec/parse-lab.ts): nothing is allocated or touched.
 import { parseOptionsOf, readLabSource, type LabSource } from '../lab-source';
+import type { DriverRules } from '../spec/driver-traits';
 import { parseLab, type ParsedLab } from '../spec/parse-lab';
 
 export interface ReadLab extends ParsedLab {
@@ -9,7 +10,7 @@ export interface ReadLab extends ParsedLab {
   path: string | null;
 }
 
-export async function readLab(source: LabSource): Promise<ReadLab> {
+export async function readLab(source: LabSource, drivers?: DriverRules): Promise<ReadLab> {
   const lab = await readLabSource(source);
-  return { ...parseLab(lab.text, lab.file, parseOptionsOf(lab)), path: lab.path };
+  return { ...parseLab(lab.text, lab.file, { ...parseOptionsOf(lab), ...(drivers ? { drivers } : {}) }), path: lab.path };
 }

@@ -13,7 +13,7 @@ import type { UpOptions, UpResult } from './up-options';
 
 export async function upLab(ctx: LifecycleContext, source: LabSource, opts: UpOptions = {}): Promise<UpResult> {
   const started = performance.now();
-  const parsed = await readLab(source);
+  const parsed = await readLab(source, ctx.drivers.rules);
   const { spec } = parsed;
   const driver = await ctx.drivers.forSpec(spec);
   // Refused at once while another process (or window) builds it: nothing of the lab is touched.

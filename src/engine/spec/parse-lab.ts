@@ -6,7 +6,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ERROR_CODES, type Diagnostic } from '../../shared/errors';
 import type { DriverKind } from '../../shared/lab';
 import { PodnetError } from '../errors';
+import { builtinDriverRules } from '../drivers/builtin-drivers';
 import { locateIssues } from './diagnostics';
+import type { DriverRules } from './driver-traits';
 import { labFileSchema } from './lab-schema';
 import type { LabSpec } from './lab-spec';
 import { normalizeLab, type SpecOrigins } from './normalize-lab';
@@ -33,6 +35,8 @@ export interface ParsedLab {
 export interface ParseOptions {
   /** Run the lab on this driver, whatever the file says. */
   driver?: DriverKind;
+  /** What checking the file must know about the drivers (default: the built-in drivers'). */
+  drivers?: DriverRules;
   /** The lab file's folder: relative paths in it (ssh.identityFile) are relative to it. */
   baseDir?: string;
 }
@@ -84,7 +88,7 @@ export function parseLab(text: string, file = '<input>', opts: ParseOptions = {}
   const { spec, origins } = normalizeLab(opts.driver ? { ...parsed.data, driver: opts.driver } : parsed.data);
   const tooLarge = labSizeIssue(spec, parsed.data);
   if (tooLarge) throw specError(file, diagnose([tooLarge]));
-  const issues = validateLab(spec, parsed.data, origins);
+  const issues = validateLab(spec, parsed.data, origins, opts.drivers ?? builtinDriverRules());
   for (const issue of resolveIdentityFiles(spec, origins, opts.baseDir ?? null)) issues.push(issue);
   if (!spec.underlay.subnet) {
     spec.hosts.forEach((h, i) => {

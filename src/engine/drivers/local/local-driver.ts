@@ -17,6 +17,7 @@ import { firstFailure, mapLimit } from '../../util/map-limit';
 import { builderAlive, builderPid, currentBuilder } from '../builder';
 import { ownedByOther, refuseOthersLab } from '../lab-owner';
 import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { noSuchHost } from '../host-errors';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
@@ -215,7 +216,7 @@ export class LocalDriver implements HostDriver {
 
   private namespaces(lab: string, host: string) {
     if (!isValidName(lab) || !isValidName(host) || !existsSync(`${NETNS_DIR}/${netnsName(lab, host)}`)) {
-      throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host} on this machine`, { hint: 'see `podnet ls` for the hosts of each lab' });
+      throw noSuchHost(lab, host, ' on this machine');
     }
     return hostNamespaces(lab, host, this.root);
   }

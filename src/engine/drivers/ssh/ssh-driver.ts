@@ -18,6 +18,7 @@ import { builderAlive, builderPid, currentBuilder } from '../builder';
 import { othersLabError, ownedByOther } from '../lab-owner';
 import { currentOwner } from '../../util/process-identity';
 import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, PlacementOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { noSuchHost } from '../host-errors';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
@@ -311,7 +312,7 @@ ${opts.run ? `grep -q ${q(`"run": ${JSON.stringify(opts.run)},`)} ${m} || { echo
   private async target(lab: string, host: string): Promise<SshTarget> {
     const e = this.entries.get(lab) ?? (await this.entry(lab));
     const h = e?.spec.hosts.find((x) => x.name === host);
-    if (!h?.ssh) throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
+    if (!h?.ssh) throw noSuchHost(lab, host);
     return targetOf(h);
   }
 }
