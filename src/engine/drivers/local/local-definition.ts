@@ -12,7 +12,8 @@ export const LOCAL_CAPABILITIES: DriverCapabilities = {
   remoteEngines: false,
   buildsImage: false,
   destroysBySpec: false,
-  observesUnderlay: true,
+  // The switch is a bare network namespace (no mount namespace of its own): commands cannot enter it as a node.
+  observesUnderlay: false,
   revives: false,
 };
 
