@@ -61,11 +61,6 @@ export class DriverRegistry {
     return driverRules([...this.definitions.values()]);
   }
 
-  /** Where a lab of this spec lives, as a name part for locks: one build of a lab name at a time there. */
-  placeOf(spec: Pick<LabSpec, 'driver' | 'engine'>): string {
-    return placeKey(spec.driver, this.definitionOf(spec.driver).instanceOf(spec));
-  }
-
   forSpec(spec: Pick<LabSpec, 'driver' | 'engine'>): Promise<HostDriver> {
     return this.instance(spec.driver, this.definitionOf(spec.driver).instanceOf(spec));
   }

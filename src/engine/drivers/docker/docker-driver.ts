@@ -19,8 +19,10 @@ import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, Im
 import type { PlacementFacts } from '../../ipam/allocate-lab';
 import { DOCKER_CAPABILITIES } from './docker-definition';
 import type { Allocation } from '../../ipam/allocation';
+import { underlayAddressOf } from '../../ipam/underlay-address';
 import { currentBuilder } from '../builder';
-import { ownedByOther, refuseOthersLab } from '../lab-owner';
+import { collectUnfinished } from '../collect-unfinished';
+import { refuseOthersLab } from '../lab-owner';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
@@ -446,22 +448,15 @@ export class DockerDriver implements HostDriver {
   }
 
   async collectGarbage(): Promise<GcResult> {
-    const removed: string[] = [];
-    const kept: LabSummary[] = [];
-    for (const lab of await this.labs()) {
-      const summary = summarize(lab);
-      // Only this user's labs: another user's, even half built, is theirs to remove.
-      if (ownedByOther(summary.owner)) continue;
-      if (summary.status !== 'failed') {
-        kept.push(await this.summary(lab, true));
-        continue;
-      }
-      this.channels.closeLab(lab.name);
-      await this.remove(lab.containers, labFilter(lab.name));
-      await this.opts.registry?.remove(lab.name);
-      removed.push(lab.name);
-    }
-    return { removed, kept };
+    return collectUnfinished(await this.labs(), {
+      summary: summarize,
+      kept: (lab) => this.summary(lab, true),
+      remove: async (lab) => {
+        this.channels.closeLab(lab.name);
+        await this.remove(lab.containers, labFilter(lab.name));
+        await this.opts.registry?.remove(lab.name);
+      },
+    });
   }
 
   async dispose(): Promise<void> {
@@ -478,10 +473,9 @@ function extraHosts(allocation: Allocation): string[] {
 /** A host's container: the node image, no Docker network (eth0 comes from the lab's own switch), the lab's labels. */
 /** A host's (or the internet node's) address on the underlay. */
 function underlayIpOf(allocation: Allocation, host: string): string {
-  const h = allocation.hosts.find((x) => x.name === host);
-  if (h) return h.underlayIp;
-  if (allocation.internet) return allocation.internet.underlayIp;
-  throw new Error(`no underlay address allocated for ${host}`);
+  const ip = underlayAddressOf(allocation, host);
+  if (!ip) throw new Error(`no underlay address allocated for ${host}`);
+  return ip;
 }
 
 function hostContainer(lab: string, allocation: Allocation, hp: HostPlan, identity: Record<string, string>): Docker.ContainerCreateOptions & { name: string } {

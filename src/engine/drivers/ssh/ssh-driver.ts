@@ -13,13 +13,13 @@ import type { Step } from '../../plan/step';
 import type { LabRegistry, RegistryEntry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
 import { shellQuote } from '../../util/shell-quote';
-import { firstFailure } from '../../util/map-limit';
 import { builderAlive, builderPid, currentBuilder } from '../builder';
 import { othersLabError, ownedByOther } from '../lab-owner';
 import { currentOwner } from '../../util/process-identity';
 import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, PlacementOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { applyHostScripts } from '../apply-host-scripts';
+import { collectUnfinished } from '../collect-unfinished';
 import { noSuchHost } from '../host-errors';
-import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
 import { assessHostCheck, checkNeeds, hostCheckScript } from './host-check';
@@ -122,25 +122,23 @@ export class SshDriver implements HostDriver {
     const entry: RegistryEntry = { name: spec.name, driver: 'ssh', engine: null, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), run: req.run.id, owner: req.run.owner, underlay };
     await this.opts.registry.put(entry);
     this.entries.set(spec.name, entry);
-    const tails = new Map<string, string>();
-    const results = await Promise.allSettled(
-      req.plan.hosts.map(async (hp) => {
-        const t = targetOf(spec.hosts.find((h) => h.name === hp.host)!);
-        req.onEvent({ type: 'host-created', host: hp.host });
+    const plans = new Map(req.plan.hosts.map((hp) => [hp.host, hp] as const));
+    const tails = await applyHostScripts({
+      hosts: [...plans.keys()],
+      onEvent: req.onEvent,
+      run: (host, reader) => {
+        const hp = plans.get(host)!;
+        const t = targetOf(spec.hosts.find((h) => h.name === host)!);
+        req.onEvent({ type: 'host-created', host });
         const manifest = labManifest(spec.name, hp, SSH_STATE_DIR, { owner: req.run.owner, run: req.run.id });
         const own: Step[] = [
           { kind: 'file', path: `${SSH_STATE_DIR}/manifest.json`, content: JSON.stringify(manifest, null, 2) + '\n', mode: 0o644 },
           { kind: 'file', path: `${SSH_STATE_DIR}/down.sh`, content: teardownScript(manifest), mode: 0o755 },
         ];
-        const script = `set -eu\n${renderSteps(own)}${recordBeforeScript(manifest)}${req.scripts.get(hp.host)!}`;
-        const reader = new PhaseReader(hp.host, req.onEvent);
-        const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-s']), { stdin: script, wait: true, onStdout: (b) => reader.push(b), ...(req.signal ? { signal: req.signal } : {}) });
-        reader.check(r);
-        tails.set(hp.host, reader.tail);
-      }),
-    );
-    const failure = firstFailure(results, (e) => isPodnetError(e) && e.code === ERROR_CODES.CANCELLED);
-    if (failure) throw failure;
+        const script = `set -eu\n${renderSteps(own)}${recordBeforeScript(manifest)}${req.scripts.get(host)!}`;
+        return this.connection(t).exec(asRoot(t.user, ['sh', '-s']), { stdin: script, wait: true, onStdout: (b) => reader.push(b), ...(req.signal ? { signal: req.signal } : {}) });
+      },
+    });
     const running: RegistryEntry = { ...entry, status: 'running' };
     await this.opts.registry.put(running);
     this.entries.set(spec.name, running);
@@ -243,23 +241,8 @@ export class SshDriver implements HostDriver {
   }
 
   async collectGarbage(): Promise<GcResult> {
-    const removed: string[] = [];
-    const kept: LabSummary[] = [];
-    for (const e of (await this.opts.registry.all()).filter((x) => x.driver === 'ssh')) {
-      const summary = this.summarize(e);
-      if (ownedByOther(summary.owner)) continue;
-      if (summary.status !== 'failed') {
-        kept.push(summary);
-        continue;
-      }
-      try {
-        await this.destroySpec(e.spec);
-        removed.push(e.name);
-      } catch {
-        kept.push(summary); // a machine is away: nothing can be removed there now
-      }
-    }
-    return { removed, kept };
+    const labs = (await this.opts.registry.all()).filter((x) => x.driver === 'ssh');
+    return collectUnfinished(labs, { summary: (e) => this.summarize(e), remove: (e) => this.destroySpec(e.spec).then(() => undefined), keepUnremovable: true });
   }
 
   async dispose(): Promise<void> {
