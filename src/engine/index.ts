@@ -5,7 +5,7 @@ import type Docker from 'dockerode';
 import { ERROR_CODES } from '../shared/errors';
 import type { CaptureListener, CaptureRequest } from '../shared/capture';
 import type { ExecResult, LabRepair, LabSummary } from '../shared/lab';
-import type { PacketPath } from '../shared/path';
+import type { PacketPath, PathProtocol } from '../shared/path';
 import type { Snapshot } from '../shared/snapshot';
 import { DEFAULT_VXLAN_PORTS } from './capture/decode-packet';
 import { startCaptureSession, type CaptureSession } from './capture/capture-session';
@@ -29,6 +29,8 @@ import { LabWatcher, type SnapshotListener } from './lab-watcher';
 import { observeHost, observeLab } from './observe/observe-lab';
 import { parseLinks } from './observe/parse-iproute';
 import { tracePacketPath } from './path/packet-path';
+import { parsePathRequest } from './path/path-request';
+import type { TraceNamespace } from './trace/trace-namespace';
 import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
 import type { LabSpec } from './spec/lab-spec';
 import type { ParsedLab } from './spec/parse-lab';
@@ -100,8 +102,12 @@ export interface Engine extends ExerciseApi {
    * Packets stream to `listener.onPacket`; `session.stop()` ends it, `session.pcap()` is the .pcap file.
    */
   startCapture(lab: string, request: CaptureRequest, listener?: CaptureListener): Promise<CaptureSession>;
-  /** Pings `from` → `to` while capturing in every namespace of the lab: the hops the packet really took. */
-  packetPath(lab: string, from: string, to: string, opts?: { signal?: AbortSignal }): Promise<PacketPath>;
+  /**
+   * Sends one probe `from` → `to` (`host2/b`, `host2:8080`, an address): a ping by default, TCP with a port
+   * unless told otherwise. Traces it in the namespaces it can cross (and captures a ping there): the hops
+   * it took and why — route, neighbour, fdb, every netfilter rule and NAT. `signal` ends it, marks removed.
+   */
+  packetPath(lab: string, from: string, to: string, opts?: { signal?: AbortSignal; protocol?: PathProtocol; port?: number | null }): Promise<PacketPath>;
   /** A terminal on a target: a login shell, or `opts.argv` (e.g. a ping) in its place. */
   shell(lab: string, target: string, size: { cols: number; rows: number }, opts?: { argv?: string[] }): Promise<ShellStream>;
   watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
@@ -291,13 +297,26 @@ export function createEngine(options: EngineOptions): Engine {
       return captureOn(driver, lab, target, spec, request, listener);
     },
 
-    async packetPath(lab, from, to, opts = {}) {
+    async packetPath(lab, from, toText, opts = {}) {
+      const { to, protocol, port } = parsePathRequest(toText, opts);
       const { driver, target, spec } = await resolveTarget(lab, from);
       if (!isAddress(to)) checkTarget(spec, lab, parseTarget(to));
+      const namespace = (node: string): TraceNamespace => {
+        const t = parseTarget(node);
+        return {
+          node,
+          exec: (argv, o) => (o?.signal ? execCancellable(driver, lab, t, argv, { ...o, signal: o.signal }) : driver.exec(lab, t.host, inTarget(driver, t, argv), o)),
+          spawn: (argv, o) => spawnIn(driver, lab, t, argv, o),
+        };
+      };
       return tracePacketPath({
         lab,
         from: target,
         to,
+        protocol,
+        port,
+        namespace,
+        ...(opts.signal ? { signal: opts.signal } : {}),
         spec,
         vxlanPorts: vxlanPortsOf(spec),
         observeHosts: (hosts) => Promise.all(hosts.map((h) => observeHost(driver, lab, h))),

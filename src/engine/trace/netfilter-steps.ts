@@ -22,6 +22,8 @@ export interface NetfilterStep {
   /** Whose text `rule` is: `iptables` (as iptables-save prints it) or `nft`. */
   syntax: 'iptables' | 'nft' | null;
   handle: number | null;
+  /** An iptables rule's position in its chain (1 = first); null for nft's rules and policies. */
+  position: number | null;
   verdict: StepVerdict;
   /** jump/goto: the chain it went to. */
   target: string | null;
@@ -73,14 +75,15 @@ function stepOf(e: NftTraceEvent, index: RulesetIndex, packet: TracePacketFields
     const iptables = index.iptablesRule(e.family, e.table, e.chain, e.handle);
     const rule = iptables ?? e.rule;
     const verdict: StepVerdict = e.verdict === 'drop' && isReject(rule) ? 'reject' : e.verdict === 'break' ? 'continue' : e.verdict;
-    return { family: e.family, table: e.table, chain: e.chain, kind: 'rule', rule, syntax: iptables ? 'iptables' : rule ? 'nft' : null, handle: e.handle, verdict, target: e.target, packet };
+    const position = iptables ? index.iptablesRulePosition(e.family, e.table, e.chain, e.handle) : null;
+    return { family: e.family, table: e.table, chain: e.chain, kind: 'rule', rule, syntax: iptables ? 'iptables' : rule ? 'nft' : null, handle: e.handle, position, verdict, target: e.target, packet };
   }
   if (e.kind === 'policy') {
     const verdict: StepVerdict = e.verdict === 'break' ? 'continue' : e.verdict;
     // A built-in iptables chain's policy as iptables-save prints it (without its counters), else nft's words.
     const policy = index.iptablesPolicy(e.family, e.table, e.chain);
     const rule = policy ? `:${e.chain} ${policy}` : `policy ${verdict}`;
-    return { family: e.family, table: e.table, chain: e.chain, kind: 'policy', rule, syntax: policy ? 'iptables' : 'nft', handle: null, verdict, target: null, packet };
+    return { family: e.family, table: e.table, chain: e.chain, kind: 'policy', rule, syntax: policy ? 'iptables' : 'nft', handle: null, position: null, verdict, target: null, packet };
   }
   return null;
 }

@@ -11,4 +11,5 @@ export function hopTunnel(h: PathHop): string | null {
   return h.tunnel ? `in VXLAN ${h.tunnel.src} → ${h.tunnel.dst}:${h.tunnel.port} VNI ${h.tunnel.vni}` : null;
 }
 
-export const hopOffset = (h: PathHop) => `+${Math.round(h.offsetNs / 1000)} µs`;
+/** `+120 µs`; empty for a traced hop (no capture clock: its place in the list is its order). */
+export const hopOffset = (h: PathHop) => (h.offsetNs === null ? '' : `+${Math.round(h.offsetNs / 1000)} µs`);
