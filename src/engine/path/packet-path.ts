@@ -10,7 +10,7 @@ import type { PacketPath, PathProtocol, PathTrace } from '../../shared/path';
 import type { HostState, Snapshot } from '../../shared/snapshot';
 import type { CaptureSession } from '../capture/capture-session';
 import { ERROR_CODES } from '../../shared/errors';
-import { PodnetError } from '../errors';
+import { PodnetError, throwIfAborted } from '../errors';
 import { isIpv4 } from '../ipam/cidr';
 import { findNode } from '../observe/snapshot-nodes';
 import { INTERNET_NODE } from '../plan/internet-node';
@@ -80,7 +80,11 @@ export async function tracePacketPath(d: PacketPathDeps): Promise<PacketPath> {
   const flowRequest: FlowRequest = { protocol: d.protocol, dst: destination, dstPort: d.port, src: source };
   const to = d.port != null ? `${d.to}:${d.port}` : d.to;
   const traceIn = (flow: ProbeTrace['flow']) => runTracedProbe({ flow, sourceNode: from, nodes: scope.nodes, namespace: d.namespace, ...(d.signal ? { signal: d.signal } : {}) });
-  const explain = (trace: ProbeTrace) => explainTrace(trace, scope.order, d.namespace, d.signal);
+  const explain = async (trace: ProbeTrace) => {
+    const explained = await explainTrace(trace, scope.order, d.namespace, d.signal);
+    throwIfAborted(d.signal);
+    return explained;
+  };
 
   if (d.protocol !== 'icmp') {
     const trace = await traceIn(newTraceFlow(flowRequest));

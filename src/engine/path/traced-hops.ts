@@ -40,14 +40,17 @@ export function ruleStep(s: NetfilterStep): PathRuleStep {
 
 /** `filter FORWARD rule 1: -A FORWARD -d 10.2.3.10/32 -j DROP`, `filter FORWARD policy: :FORWARD DROP`. */
 export function describeRule(r: PathRuleStep): string {
-  const where = `${r.table} ${r.chain}${r.kind === 'policy' ? ' policy' : r.position != null ? ` rule ${r.position}` : ''}`;
+  // An nft policy's text says `policy` already (`policy accept`).
+  const where = `${r.table} ${r.chain}${r.kind === 'policy' && r.syntax === 'iptables' ? ' policy' : r.position != null ? ` rule ${r.position}` : ''}`;
   return `${where}: ${r.rule ?? '(a rule nft could not print)'}`;
 }
 
 /** `tcp 10.2.1.2:23456 → 10.2.3.10:80 [syn]`, `icmp 10.2.1.2 → 10.2.3.10 echo-request`. */
 export function describePacket(p: TracePacketFields): string {
   const end = (a: string | null, port: number | null) => `${a ?? '?'}${port != null ? `:${port}` : ''}`;
-  const extra = p.protocol === 'tcp' ? ` [${p.tcpFlags.join(',')}]` : p.protocol === 'icmp' ? ` ${[p.icmpType, p.icmpCode].filter(Boolean).join(' ')}` : '';
+  // An echo's code is always 0 (nft names a code by the error types' names): only an error's code is told.
+  const icmp = p.icmpType?.startsWith('echo') ? [p.icmpType] : [p.icmpType, p.icmpCode];
+  const extra = p.protocol === 'tcp' ? ` [${p.tcpFlags.join(',')}]` : p.protocol === 'icmp' ? ` ${icmp.filter(Boolean).join(' ')}` : '';
   return `${p.protocol ?? '?'} ${end(p.src, p.srcPort)} → ${end(p.dst, p.dstPort)}${extra}`.trimEnd();
 }
 
@@ -67,7 +70,8 @@ function legView(ns: NamespaceTrace, packet: TracedPacket, leg: LegName): Namesp
   if (!first) return null;
   const seen = packet.steps.flatMap((s) => (s.packet ? [s.packet] : []));
   const last = seen[seen.length - 1] ?? first;
-  const oif = [...seen].reverse().find((p) => p.oif)?.oif ?? null;
+  // A namespace with no rules of its own (a pod) shows the packet only in the trace table's chains: its first sighting.
+  const oif = [...seen].reverse().find((p) => p.oif)?.oif ?? first.oif;
   const dst = last.dst ?? first.dst;
   const iif = first.iif;
   // A forwarded packet's lookup is the one for its input interface and source; a packet made here, a plain one.

@@ -14,7 +14,7 @@ function info(p: TracePacketFields): string {
   const proto = (p.protocol ?? '?').toUpperCase();
   if (p.protocol === 'tcp') return `TCP ${p.srcPort ?? '?'} → ${p.dstPort ?? '?'} [${p.tcpFlags.join(',')}]`;
   if (p.protocol === 'udp') return `UDP ${p.srcPort ?? '?'} → ${p.dstPort ?? '?'}`;
-  if (p.protocol === 'icmp') return `ICMP ${[p.icmpType, p.icmpCode].filter(Boolean).join(' ')}`;
+  if (p.protocol === 'icmp') return `ICMP ${p.icmpType?.startsWith('echo') ? p.icmpType : [p.icmpType, p.icmpCode].filter(Boolean).join(' ')}`;
   return proto;
 }
 
