@@ -37,6 +37,7 @@ import type { ParsedLab } from './spec/parse-lab';
 import { checkTarget, formatTarget, parseTarget, targetAddress, type Target } from './targets';
 import { shellEnv } from './terminals/shell-env';
 import { currentOwner } from './util/process-identity';
+import { shellQuote } from './util/shell-quote';
 
 export interface EngineOptions {
   /** The project's resources folder (node image recipe, built-in labs). */
@@ -305,7 +306,9 @@ export function createEngine(options: EngineOptions): Engine {
         const t = parseTarget(node);
         return {
           node,
-          exec: (argv, o) => (o?.signal ? execCancellable(driver, lab, t, argv, { ...o, signal: o.signal }) : driver.exec(lab, t.host, inTarget(driver, t, argv), o)),
+          // A quick script (a route lookup) runs over the host's warm channel, as observation does; the probe (signal, stdin) in a process of its own.
+          exec: (argv, o) =>
+            o?.signal ? execCancellable(driver, lab, t, argv, { ...o, signal: o.signal }) : o?.stdin !== undefined ? driver.exec(lab, t.host, inTarget(driver, t, argv), o) : driver.channel(lab, t.host).run(inTarget(driver, t, argv).map(shellQuote).join(' ')),
           spawn: (argv, o) => spawnIn(driver, lab, t, argv, o),
         };
       };

@@ -4,6 +4,7 @@
 // returns or throws (trace/trace-probe.ts).
 import type { PathNamespaces } from './path-namespaces';
 import { UNDERLAY_NODE } from './path-namespaces';
+import { throwIfAborted } from '../errors';
 import { lookupRoutes, type RouteExplanation } from '../trace/route-explain';
 import type { TraceFlow } from '../trace/trace-flow';
 import type { TraceNamespace } from '../trace/trace-namespace';
@@ -53,12 +54,14 @@ export async function explainTrace(trace: ProbeTrace, order: LegOrder, namespace
     nodes.map(async (node) => {
       const mine = views.filter((v) => v.node === node);
       try {
-        answers.set(node, await lookupRoutes(namespace(node), mine.map((v) => v.query), signal));
+        // Quick lookups: no signal, so the namespace may answer over its host's warm channel; a cancel is seen after.
+        answers.set(node, await lookupRoutes(namespace(node), mine.map((v) => v.query)));
       } catch (e) {
         errors.push(e instanceof Error ? e.message : String(e));
       }
     }),
   );
+  throwIfAborted(signal);
   const explained = views.map((view) => ({ view, route: answers.get(view.node)?.[views.filter((v) => v.node === view.node).indexOf(view)] ?? null }));
   return { explained, errors };
 }
