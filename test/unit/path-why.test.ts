@@ -3,15 +3,17 @@
 // each leg in causal order, its rules, NAT, and what stopped the probe.
 import { describe, expect, it } from 'vitest';
 import { parsePathRequest } from '../../src/engine/path/path-request';
-import { describePacket, namespaceLegs, orderLegs } from '../../src/engine/path/traced-hops';
+import { describePacket, namespaceLegs, orderLegs, type NamespaceLeg } from '../../src/engine/path/traced-hops';
+import { tracedLeg } from '../../src/engine/path/traced-legs';
 import { traceScope } from '../../src/engine/path/traced-path';
 import { hopWhy, legArrived, legStop, type ExplainedLeg } from '../../src/engine/path/traced-why';
 import { netfilterSteps } from '../../src/engine/trace/netfilter-steps';
-import { parseTraceLines } from '../../src/engine/trace/parse-nft-trace';
+import { parseTraceLines, type TracePacketFields } from '../../src/engine/trace/parse-nft-trace';
 import type { RouteExplanation } from '../../src/engine/trace/route-explain';
 import { rulesetIndex } from '../../src/engine/trace/ruleset-index';
 import { parseSessionOutput } from '../../src/engine/trace/session-output';
 import { namespaceTrace, type NamespaceTrace } from '../../src/engine/trace/trace-probe';
+import { observed } from '../component/fixtures';
 import { sessionFixture } from '../helpers/trace-fixtures';
 
 function traces(name: string): NamespaceTrace[] {
@@ -129,5 +131,27 @@ describe('the traced hops of a path', () => {
     expect(legStop(explained, 'request', false)).toEqual({ node: 'host1', leg: 'request', kind: 'fdb', rule: null, text: `host1: ${missing}` });
     // Arrived: no stop is made up from a lookup.
     expect(legStop(explained, 'request', true)).toBeNull();
+  });
+});
+
+describe('a TCP or UDP path\'s hops, from its trace', () => {
+  const fields = (over: Partial<TracePacketFields>): TracePacketFields => ({ iif: null, oif: null, src: '10.2.1.2', dst: '10.2.3.10', protocol: 'tcp', srcPort: 23456, dstPort: 80, tcpFlags: ['syn'], icmpType: null, icmpCode: null, text: '', ...over });
+  const view = (node: string, iif: string | null, oif: string | null, fate: 'passed' | 'dropped' = 'passed'): NamespaceLeg => {
+    const first = fields({ iif, oif });
+    return { node, leg: 'request', packet: { id: '1', role: 'request', packet: first, steps: [], fate, decidedBy: null }, first, last: first, iif, oif, rules: [], query: { dst: '10.2.3.10' }, nat: null };
+  };
+
+  it('gives each namespace its way in and out, in order and without times; into VXLAN, the tunnel its fdb entry chose', () => {
+    const tunnelRoute = route(['route: …'], { fdb: { mac: 'aa:bb:cc:dd:ee:ff', dst: '198.18.0.12', flags: ['self'], state: 'permanent' }, vxlan: { vni: 1, port: 8472 } });
+    const explained: ExplainedLeg[] = [
+      { view: view('host1/a', null, 'eth0'), route: null },
+      { view: view('host1', 'cni0', 'flannel.1'), route: tunnelRoute },
+      { view: view('host2', 'flannel.1', 'cni0', 'dropped'), route: null },
+    ];
+    const leg = tracedLeg(observed('flannel-vxlan'), explained, 'request', false, 'host2: dropped by filter FORWARD rule 1: -A FORWARD -j DROP');
+    expect(leg.hops.map((h) => `${h.node} ${h.iface} ${h.ifaceKind} ${h.direction}`)).toEqual(['host1/a eth0 veth out', 'host1 cni0 bridge in', 'host1 flannel.1 vxlan out', 'host2 flannel.1 vxlan in']);
+    expect(leg.hops.every((h) => h.offsetNs === null)).toBe(true);
+    expect(leg.hops[2]).toMatchObject({ tunnel: { src: '198.18.0.11', dst: '198.18.0.12', port: 8472, vni: 1 }, note: 'encapsulate into VXLAN', packet: { info: 'TCP 23456 → 80 [syn]' } });
+    expect(leg).toMatchObject({ reached: false, lastSeen: { node: 'host2', iface: 'flannel.1' }, reason: 'host2: dropped by filter FORWARD rule 1: -A FORWARD -j DROP' });
   });
 });
