@@ -12,6 +12,8 @@ const TITLES: Record<string, string> = {
   'flannel-vxlan': 'Flannel VXLAN',
   'flannel-host-gw': 'Flannel host-gw',
   masquerade: 'IP masquerade to the internet',
+  services: 'Kubernetes Services, DNS and hostPort',
+  'services-nft': "Services in kube-proxy's nftables mode",
   'three-hosts': 'Three hosts, VXLAN mesh',
 };
 

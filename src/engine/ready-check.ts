@@ -4,6 +4,7 @@
 import type { HostState } from '../shared/snapshot';
 import type { Expectation } from './plan/expected-state';
 import type { LabPlan } from './plan/step';
+import { kubeServiceProblem } from './kube-service-check';
 
 /** What is wrong with one expectation on a host, or null when the host holds it. */
 export function unmetExpectation(host: string, e: Expectation, state: HostState): string | null {
@@ -26,6 +27,8 @@ export function unmetExpectation(host: string, e: Expectation, state: HostState)
       return state.routes.some((r) => r.dst === e.dst) ? null : `${host}: no route to ${e.what}`;
     case 'chain':
       return state.iptables[e.table].some((l) => l.startsWith(`:${e.chain} `)) ? null : `${host}: no ${e.table} chain ${e.chain}`;
+    case 'kube-service':
+      return kubeServiceProblem(host, e, state);
   }
 }
 

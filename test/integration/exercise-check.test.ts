@@ -26,7 +26,7 @@ await describeWithDocker('checking an exercise against the real state of its lab
   it('lists the exercises (JSON)', async () => {
     const r = await podnet(['exercise', 'list', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toHaveLength(8);
+    expect(JSON.parse(r.stdout)).toHaveLength(13);
   });
 
   it('show fills the commands in from the running lab', async () => {

@@ -10,5 +10,5 @@ it('lists the built-in labs in the order the exercises first use them', async ()
   const used = [...new Set(exercises.map((f) => /^lab: (.+)$/m.exec(readFileSync(`${RESOURCES_DIR}/exercises/${f}`, 'utf8'))![1]!.trim()))];
   const names = (await listBuiltinLabs(RESOURCES_DIR)).map((l) => l.name);
   expect(names.slice(0, used.length)).toEqual(used);
-  expect(names).toEqual(['docker0', 'port-publish', 'pod-cidr', 'flannel-vxlan', 'flannel-host-gw', 'masquerade', 'three-hosts']);
+  expect(names).toEqual(['docker0', 'port-publish', 'pod-cidr', 'flannel-vxlan', 'flannel-host-gw', 'masquerade', 'services', 'services-nft', 'three-hosts']);
 });

@@ -11,7 +11,7 @@ const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
 describe('the built-in exercises', async () => {
   const entries = await loadExercises(RESOURCES);
 
-  it('are the eight of the curriculum, in order, each on its lab', () => {
+  it('are the curriculum, in order, each on its lab', () => {
     expect(entries.map((e) => [e.exercise.number, e.exercise.id, e.exercise.lab])).toEqual([
       [1, 'docker0', 'docker0'],
       [2, 'two-docker-hosts', 'docker0'],
@@ -21,6 +21,11 @@ describe('the built-in exercises', async () => {
       [6, 'flannel-vxlan', 'flannel-vxlan'],
       [7, 'host-gw', 'flannel-host-gw'],
       [8, 'ip-masquerade', 'masquerade'],
+      [9, 'cluster-ip', 'services'],
+      [10, 'nodeport', 'services'],
+      [11, 'cluster-dns', 'services'],
+      [12, 'hostport', 'services'],
+      [13, 'kube-proxy-nftables', 'services-nft'],
     ]);
   });
 

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../src/shared/errors';
-import { PodnetError } from '../../src/engine/errors';
 import { parseLab } from '../../src/engine/spec/parse-lab';
+import { diagnosticsOf } from '../helpers/spec-diagnostics';
 import { decodeLabBytes } from '../../src/engine/spec/spec-error';
+import { allocatedLab } from '../helpers/allocated-lab';
 import { labYaml } from '../helpers/lab-text';
-
-function diagnosticsOf(text: string): Diagnostic[] {
-  try {
-    parseLab(text, 'lab.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(PodnetError);
-    expect((e as PodnetError).code).toBe('E_SPEC');
-    return (e as PodnetError).diagnostics ?? [];
-  }
-  throw new Error('expected the lab to be rejected');
-}
 
 function expectOne(text: string, want: { line: number; column: number; field?: string; message: RegExp; hint?: RegExp }) {
   const ds = diagnosticsOf(text);

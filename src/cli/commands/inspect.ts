@@ -2,6 +2,7 @@ import type { HostState, Iface, NetnsState } from '../../shared/snapshot';
 import { formatRoute } from '../../engine/observe/route-lookup';
 import { withEngine } from '../cli-context';
 import { statusAdvice, statusText } from '../lab-status';
+import { formatServices } from '../format-services';
 
 export async function inspectCommand(lab: string, flags: { json?: boolean }): Promise<void> {
   await withEngine(async (engine) => {
@@ -48,6 +49,7 @@ function formatHost(h: HostState): string[] {
     const rules = h.iptables[table].filter((l) => l.startsWith('-A') || (l.startsWith(':') && !/^:(PREROUTING|INPUT|OUTPUT|POSTROUTING|FORWARD) ACCEPT/.test(l)));
     if (rules.length) out.push(`  iptables ${table}:`, ...rules.map((l) => `    ${l}`));
   }
+  if (h.services) out.push(...formatServices(h.services, '  '));
   for (const p of h.pods) out.push(`  pod ${p.name}  ${p.ip ?? 'no address'}`, ...formatNetns(p, '    '));
   return out;
 }

@@ -1,4 +1,5 @@
-import { ERROR_CODES } from '../../shared/errors';
+import { ERROR_CODES, type Diagnostic } from '../../shared/errors';
+import { formatDiagnostics } from '../../engine/spec/diagnostics';
 import { PodnetError } from '../../engine/errors';
 import { interruptSignal, withEngine } from '../cli-context';
 import { createProgressPrinter } from '../progress-printer';
@@ -21,8 +22,10 @@ export async function upCommand(file: string, flags: UpFlags): Promise<void> {
   }
   const source = { path: file, ...(driver ? { driver: driver as (typeof DRIVERS)[number] } : {}) };
   await withEngine(async (engine) => {
+    // What is allowed but likely not meant (a Service whose selector picks no pod), before anything is built.
+    const planned = await engine.plan(source);
+    printWarnings(planned.warnings, planned.parsed.source);
     if (flags.dryRun) {
-      const planned = await engine.plan(source);
       if (flags.script) {
         for (const [host, script] of planned.scripts()) process.stdout.write(`#### ${host}: sh -s <<'EOF'\n${script}EOF\n\n`);
       } else {
@@ -64,4 +67,9 @@ export async function labSourceText(file: string): Promise<string | undefined> {
     (bytes) => bytes.toString('utf8'),
     () => undefined,
   );
+}
+
+function printWarnings(warnings: readonly Diagnostic[], source: string): void {
+  if (warnings.length === 0) return;
+  process.stderr.write(formatDiagnostics(warnings, source, 0, 'warning').join('\n') + '\n');
 }

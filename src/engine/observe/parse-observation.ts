@@ -5,6 +5,7 @@ import { splitJsonValues } from './json-values';
 import { parseFdb, parseLinks, parseNeighbours, parseRoutes } from './parse-iproute';
 import { parseIptablesSave } from './parse-iptables-save';
 import { splitSections } from './observe-script';
+import { observedServices } from './observe-kube';
 
 function ipv4Of(ifaces: { name: string; addresses: { family: string; address: string }[] }[], dev: string): string | null {
   return ifaces.find((i) => i.name === dev)?.addresses.find((a) => a.family === 'inet')?.address ?? null;
@@ -42,6 +43,7 @@ export function parseObservation(output: string, host: { name: string; role: Hos
     iptables: parseIptablesSave(sections.get('iptables') ?? ''),
     underlayIp: ipv4Of(interfaces, scope.underlayDev),
     pods,
+    services: observedServices(sections, scope.netnsPrefix),
   };
 }
 

@@ -16,4 +16,6 @@ export type Expectation =
   /** A route to `dst` in the host's main table; `what` says what it leads to (`host2's lease`). */
   | { kind: 'route'; dst: string; what: string }
   /** A user chain of iptables (nat or filter, the tables the observer reads). */
-  | { kind: 'chain'; table: keyof IptablesTables; chain: string };
+  | { kind: 'chain'; table: keyof IptablesTables; chain: string }
+  /** A Service in kube-proxy's rules on the host, read back (HostState.services), with this many endpoints over its ports. */
+  | { kind: 'kube-service'; mode: 'iptables' | 'nftables'; service: string; endpoints: number };

@@ -29,10 +29,10 @@ export function formatDiagnostic(d: Diagnostic, source?: string): string {
 }
 
 /** Every diagnostic formatted; the source is split into lines once. `omitted`: problems not listed. */
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], source?: string, omitted = 0): string[] {
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], source?: string, omitted = 0, severity: 'error' | 'warning' = 'error'): string[] {
   const lines = source?.split(/\r?\n/) ?? [];
   const out = diagnostics.map((d) => {
-    const text = [`${printableLine(d.file)}:${d.line}:${d.column}: error: ${printableLine(d.message)} (field ${printableLine(d.field)})`];
+    const text = [`${printableLine(d.file)}:${d.line}:${d.column}: ${severity}: ${printableLine(d.message)} (field ${printableLine(d.field)})`];
     const line = lines[d.line - 1];
     if (line !== undefined && line.trim() !== '') {
       const { excerpt, caret } = excerptAt(line, d.column);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { NAME_PATTERN, NAME_RULE } from './names';
 import { cidrProblem, isIpv4 } from '../ipam/cidr';
+import { KUBE_KNOWN_KEYS, kubeLabFields, kubePodFields } from './kubernetes-schema';
 import { MAX_DESCRIPTION_CHARS, MAX_HOSTS, MAX_PODS_PER_HOST, MAX_PUBLISHED_PORTS } from './limits';
 
 const name = z.string({ error: 'expected a name' }).regex(NAME_PATTERN, `a name must ${NAME_RULE}`);
@@ -25,6 +26,7 @@ const podObject = z.strictObject({
   name,
   ip: ipv4.optional(),
   serve: port.optional(),
+  ...kubePodFields,
 });
 const pods = z.union([
   count('pods', MAX_PODS_PER_HOST),
@@ -100,6 +102,7 @@ export const labFileSchema = z.strictObject({
   network: network.optional(),
   publish: z.array(publish).max(MAX_PUBLISHED_PORTS, `at most ${MAX_PUBLISHED_PORTS} published ports`).optional(),
   internet: z.boolean().optional(),
+  ...kubeLabFields,
 });
 
 export type LabFile = z.infer<typeof labFileSchema>;
@@ -114,4 +117,5 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   network: Object.keys(network.shape),
   vxlan: ['vni', 'port'],
   publish: Object.keys(publish.shape),
+  ...KUBE_KNOWN_KEYS,
 };

@@ -1,6 +1,7 @@
 // The normalized lab: what the rest of the engine works with.
 // Produced by parse-lab.ts from a lab file; every default filled in.
 import type { Backend, DriverKind, NetworkMode } from '../../shared/lab';
+import type { KubernetesSpec } from './kubernetes-spec';
 
 export interface PodSpec {
   name: string;
@@ -59,6 +60,8 @@ export interface LabSpec {
   network: NetworkSpec;
   publish: PublishSpec[];
   internet: boolean;
+  /** Pods' namespaces, labels and hostPorts, Services, kube-proxy and the cluster DNS (parse-kubernetes.ts); absent or null: none. */
+  kubernetes?: KubernetesSpec | null;
 }
 
 export const DEFAULTS = {

@@ -94,7 +94,8 @@ function unionHint(path: FieldPath): string {
   return 'see the README for the lab-file fields';
 }
 
-function valueAt(input: unknown, path: FieldPath): unknown {
+/** The value at a path of the lab file as written (undefined when there is none). */
+export function valueAt(input: unknown, path: FieldPath): unknown {
   let v: unknown = input;
   for (const seg of path) {
     if (v === null || typeof v !== 'object') return undefined;

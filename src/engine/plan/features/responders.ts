@@ -14,7 +14,7 @@ export const responders: NetworkFeature = {
     const { host, ctx, netnsOf } = input;
     return {
       hosts: [responderScriptStep(ctx.stateDir)],
-      pods: serving.flatMap((p) => responderSteps({ stateDir: ctx.stateDir, netns: netnsOf(p.name), who: `${host.name}/${p.name}`, ip: p.ip, port: p.serve! })),
+      pods: serving.flatMap((p) => responderSteps({ stateDir: ctx.stateDir, netns: netnsOf(p.name), who: p.name, node: host.name, ip: p.ip, port: p.serve! })),
       ready: serving.map((p) => waitForResponder({ netns: netnsOf(p.name), port: p.serve! })),
     };
   },
