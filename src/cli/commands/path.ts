@@ -1,6 +1,7 @@
 import type { PacketPath, PathHop, PathHopWhy, PathLeg, PathProtocol } from '../../shared/path';
 import { ERROR_CODES } from '../../shared/errors';
 import { PodnetError } from '../../engine/errors';
+import { parsePathRequest } from '../../engine/path/path-request';
 import { ExitCode } from '../cli-errors';
 import { interruptSignal, withEngine } from '../cli-context';
 
@@ -70,6 +71,8 @@ function protocolOf(flags: PathFlags): PathProtocol | undefined {
 
 export async function pathCommand(lab: string, from: string, to: string, flags: PathFlags): Promise<void> {
   const protocol = protocolOf(flags);
+  // Bad input is told before any lab is looked for.
+  parsePathRequest(to, { protocol });
   const ok = await withEngine(async (engine) => {
     const path = await engine.packetPath(lab, from, to, { signal: interruptSignal(), ...(protocol ? { protocol } : {}) });
     if (flags.json) process.stdout.write(JSON.stringify(path, null, 2) + '\n');
