@@ -103,6 +103,7 @@ await describeWithDocker('one lab, one owner; faults named and repaired', () => 
     expect((await labObjects(lab)).length).toBe(5);
     const ls = await podnet(['ls']);
     expect(ls.stdout).toMatch(/^it-lc-three {2}degraded: host2 stopped {2}docker/m);
+    expect(ls.stdout).toMatch(/^it-lc-three {2}degraded: host2 stopped {2}docker .* {2}started by you$/m);
     expect(ls.stdout).toMatch(/ {2}host2 +198\.\S+ +STOPPED/);
     const exec = await podnet(['exec', lab, 'host2', '--', 'true']);
     expect(exec.code).toBe(1);

@@ -1,5 +1,6 @@
 import { ExitCode, reportError } from '../cli-errors';
 import { withEngine } from '../cli-context';
+import type { LabSummary } from '../../shared/lab';
 import { hostState, statusAdvice, statusText } from '../lab-status';
 
 export async function lsCommand(flags: { json?: boolean }): Promise<void> {
@@ -16,7 +17,7 @@ export async function lsCommand(flags: { json?: boolean }): Promise<void> {
       return;
     }
     for (const lab of labs) {
-      process.stdout.write(`${lab.name}  ${statusText(lab)}  ${lab.driver}  ${lab.mode}/${lab.backend}  underlay ${lab.underlay ?? '-'}\n`);
+      process.stdout.write(`${lab.name}  ${statusText(lab)}  ${lab.driver}  ${lab.mode}/${lab.backend}  underlay ${lab.underlay ?? '-'}  ${startedBy(lab)}\n`);
       for (const h of lab.hosts) {
         const pods = h.pods.length ? `  pods: ${h.pods.join(', ')}` : '';
         const state = hostState(lab, h.name);
@@ -29,4 +30,10 @@ export async function lsCommand(flags: { json?: boolean }): Promise<void> {
   let code = 0;
   for (const e of unreachable) code = Math.max(code, await reportError(e));
   if (code) throw new ExitCode(code);
+}
+
+/** Who built the lab, as the app's labs panel says it. */
+function startedBy(lab: LabSummary): string {
+  if (lab.startedByYou) return 'started by you';
+  return lab.owner ? `started by ${lab.owner}` : 'started by: not recorded';
 }

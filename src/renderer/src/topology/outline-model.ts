@@ -1,6 +1,8 @@
 // The diagram as a list: every host with its interfaces, pods, tunnels,
-// routes to peers and published ports — the keyboard's and the screen
-// reader's way into the topology (and the text the end-to-end test reads).
+// routes to peers and published ports, and the lab's Services — the
+// keyboard's and the screen reader's way into the topology (and the text
+// the end-to-end test reads).
+import { clusterServices, percent, serviceTitle, type ClusterService } from './cluster-services';
 import { podNoun } from './pod-noun';
 import type { Snapshot } from '../../../shared/snapshot';
 import { publishedPorts } from './published-ports';
@@ -10,7 +12,7 @@ import { gatewayRoutes, underlayOwners, vxlanTunnels } from './tunnels';
 
 export interface OutlineItem {
   key: string;
-  kind: 'iface' | 'pod' | 'tunnel' | 'route' | 'port';
+  kind: 'iface' | 'pod' | 'tunnel' | 'route' | 'port' | 'service';
   text: string;
   detail: string;
   broken: boolean;
@@ -30,9 +32,29 @@ export interface Outline {
   underlay: string | null;
   hosts: OutlineHost[];
   internet: string | null;
+  /** null: no host has kube-proxy's rules (or the Services are not drawn). */
+  services: OutlineItem[] | null;
 }
 
-export function buildOutline(s: Snapshot): Outline {
+function serviceItem(svc: ClusterService): OutlineItem {
+  const vip = svc.ports.find((p) => p.clusterIP)?.clusterIP;
+  const ports = [...new Set(svc.ports.map((p) => p.port).filter((n) => n !== null))].join(',');
+  const nodePorts = [...new Set(svc.ports.map((p) => p.nodePort).filter((n) => n !== null))];
+  const where = vip ? `${vip}:${ports}` : 'headless';
+  const missing = svc.endpoints.filter((e) => e.missingOn.length > 0);
+  // Where hosts disagree (a rule deleted on one), every share they give it.
+  const shares = svc.endpoints
+    .filter((e) => e.missingOn.length < e.hosts.length)
+    .map((e) => `${e.ip} ${[...new Set(e.hosts.flatMap((h) => (h.endpoint ? [percent(h.endpoint.share)] : [])))].join('/')}`);
+  const detail = [
+    svc.kind === 'NodePort' ? `NodePort ${nodePorts.join(',')}` : svc.kind,
+    shares.length ? `→ ${shares.join(', ')}` : 'no endpoints',
+    ...missing.map((e) => `${e.ip} missing on ${e.missingOn.join(', ')}`),
+  ].join(' · ');
+  return { key: `svc:${svc.key}`, kind: 'service', text: `service ${serviceTitle(svc)} ${where}`, detail, broken: missing.length > 0 || shares.length === 0, sel: { kind: 'service', service: svc.key }, terminal: null };
+}
+
+export function buildOutline(s: Snapshot, options: { services?: boolean } = {}): Outline {
   const owners = underlayOwners([...s.hosts, ...(s.internet ? [s.internet] : [])]);
   const hosts = s.hosts.map((h): OutlineHost => {
     const items: OutlineItem[] = [];
@@ -65,5 +87,6 @@ export function buildOutline(s: Snapshot): Outline {
     }
     return { name: h.name, address: h.underlayIp ?? '—', reachable: h.reachable, sel: { kind: 'host', host: h.name }, items };
   });
-  return { underlay: underlaySubnet(s), hosts, internet: s.internet ? (internetAddress(s.internet) ?? '—') : null };
+  const services = (options.services ?? true) ? clusterServices(s) : null;
+  return { underlay: underlaySubnet(s), hosts, internet: s.internet ? (internetAddress(s.internet) ?? '—') : null, services: services?.map(serviceItem) ?? null };
 }

@@ -8,7 +8,12 @@ export type Selection =
   | { kind: 'iface'; host: string; iface: string }
   | { kind: 'tunnel'; host: string; dev: string; mac: string; dst: string }
   | { kind: 'route'; host: string; gateway: string }
-  | { kind: 'port'; host: string; rule: string };
+  | { kind: 'port'; host: string; rule: string }
+  /**
+   * A Service (`namespace/name`); from a node-port badge, the host it is on
+   * (the details show that host's rules); from an endpoint's edge, its address.
+   */
+  | { kind: 'service'; service: string; host?: string; endpoint?: string };
 
 /** A terminal can be opened on hosts, pods and the internet node. */
 export function terminalTarget(sel: Selection | null): string | null {

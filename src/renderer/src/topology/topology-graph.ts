@@ -1,13 +1,15 @@
 // Snapshot → the network diagram's nodes and edges. Everything here comes
-// from the OBSERVED state: interfaces, veth peers, fdb, neighbours, routes
-// and nat rules as the kernel reported them.
+// from the OBSERVED state: interfaces, veth peers, fdb, neighbours, routes,
+// nat rules and kube-proxy's Services as the kernel reported them.
 import type { HostState, Iface, PodState, Snapshot } from '../../../shared/snapshot';
 import { networkOf } from './cidr';
+import { clusterServices, proxyHosts } from './cluster-services';
 import { publishedPorts } from './published-ports';
+import { serviceElements } from './service-graph';
 import type { Selection } from './selection';
 import { gatewayRoutes, underlayOwners, vxlanTunnels } from './tunnels';
 
-export type NodeKind = 'underlay' | 'tap' | 'internet' | 'host' | 'iface' | 'pod' | 'port';
+export type NodeKind = 'underlay' | 'tap' | 'internet' | 'host' | 'iface' | 'pod' | 'port' | 'service' | 'nodeport';
 /** Where a node sits inside its host box. */
 export type NodeRow = 'uplink' | 'bridge' | 'pod' | 'none';
 
@@ -18,13 +20,15 @@ export interface GraphNode {
   id: string;
   kind: NodeKind;
   parent?: string;
+  /** A node drawn on a host's edge without being inside it (a node-port badge): that host's id. */
+  anchor?: string;
   label: string;
   row: NodeRow;
   classes: string[];
   sel: Selection;
 }
 
-export type EdgeKind = 'underlay-link' | 'veth' | 'tunnel' | 'route' | 'port';
+export type EdgeKind = 'underlay-link' | 'veth' | 'tunnel' | 'route' | 'port' | 'endpoint';
 
 export interface GraphEdge {
   id: string;
@@ -195,7 +199,24 @@ export function internetAddress(internet: HostState): string | null {
   return null;
 }
 
-export function buildTopologyGraph(s: Snapshot): TopologyGraph {
+export interface TopologyGraphOptions {
+  /** Draw kube-proxy's Services (their virtual IPs, endpoints and node ports). Default true. */
+  services?: boolean;
+}
+
+function addServices(g: TopologyGraph, s: Snapshot): void {
+  const services = clusterServices(s);
+  if (!services) return;
+  const { nodes, edges } = serviceElements(
+    services,
+    proxyHosts(s).map((h) => h.name),
+    { pod: podId, host: hostId },
+  );
+  g.nodes.push(...nodes);
+  g.edges.push(...edges);
+}
+
+export function buildTopologyGraph(s: Snapshot, options: TopologyGraphOptions = {}): TopologyGraph {
   const g: TopologyGraph = { nodes: [], edges: [] };
   const subnet = underlaySubnet(s);
   g.nodes.push({ id: UNDERLAY_ID, kind: 'underlay', label: `underlay${subnet ? `  ${subnet}` : ''}`, row: 'none', classes: ['underlay'], sel: { kind: 'underlay' } });
@@ -207,6 +228,7 @@ export function buildTopologyGraph(s: Snapshot): TopologyGraph {
     addTap(g, INTERNET_ID, INTERNET_ID, s.internet.underlayIp ?? '', { kind: 'internet' });
   }
   resolvePending(g, s.hosts, s.internet);
+  if (options.services ?? true) addServices(g, s);
   // Beyond a few hosts a full mesh of tunnels hides everything else: draw
   // them faint (the selected host's in full, broken ones always in full).
   if (s.hosts.length > DENSE_HOSTS) for (const e of g.edges) if (e.kind === 'tunnel' || e.kind === 'route') e.classes.push('dense');

@@ -2,7 +2,9 @@
 // horizontal underlay bar (a second row mirrored above the bar beyond three
 // hosts), inside each host the uplinks (underlay NIC, VXLAN device,
 // published ports) next to the bar, then the bridges, then the pods in a
-// grid. Same snapshot → same picture; a live change never reshuffles it.
+// grid; kube-proxy's Services in a row under the hosts (service-layout.ts).
+// Same snapshot → same picture; a live change never reshuffles it.
+import { placeServices } from './service-layout';
 import { UNDERLAY_ID, INTERNET_ID, tapId, type GraphNode, type TopologyGraph } from './topology-graph';
 
 export interface Box {
@@ -15,7 +17,7 @@ export interface Box {
 export const NODE_SIZE: Record<string, { w: number; h: number }> = {
   iface: { w: 136, h: 62 },
   bridge: { w: 150, h: 50 },
-  pod: { w: 116, h: 52 },
+  pod: { w: 108, h: 52 },
   port: { w: 128, h: 46 },
   tap: { w: 8, h: 8 },
   internet: { w: 150, h: 56 },
@@ -24,7 +26,7 @@ export const NODE_SIZE: Record<string, { w: number; h: number }> = {
 // Tight enough that two hosts with an internet node fit a 860 × 360 frame
 // (a 1280 × 720 window with the exercise panel open) at a zoom where host
 // and pod labels are at least 11 px.
-const GAP_X = 22;
+const GAP_X = 18;
 const GAP_Y = 30;
 const HOST_GAP = 70;
 const BAR_GAP = 80;
@@ -136,6 +138,7 @@ export function layoutTopology(g: TopologyGraph): Map<string, Box> {
     out.set(INTERNET_ID, { x: ix, y: BAR_GAP / 2 + NODE_SIZE.internet!.h, ...NODE_SIZE.internet! });
     out.set(tapId(INTERNET_ID), { x: ix, y: BAR_HEIGHT / 2, ...NODE_SIZE.tap! });
   }
+  placeServices(g, out);
   return out;
 }
 

@@ -3,6 +3,7 @@
 import type { PodnetApi } from '../../../shared/ipc';
 import type { Snapshot } from '../../../shared/snapshot';
 import { errorMessage } from '../lib/error-info';
+import { countServices, MANY_SERVICES } from './cluster-services';
 import { buildTopologyGraph, type TopologyGraph } from './topology-graph';
 import type { Selection } from './selection';
 
@@ -11,7 +12,18 @@ export class TopologyStore {
   snapshot = $state.raw<Snapshot | null>(null);
   error = $state<string | null>(null);
   selection = $state<Selection | null>(null);
-  readonly graph: TopologyGraph | null = $derived(this.snapshot ? buildTopologyGraph(this.snapshot) : null);
+  /** The Legend's switch as the user set it (null: untouched). */
+  private servicesChoice = $state<boolean | null>(null);
+  /** How many Services the hosts' kube-proxy rules hold (null: none has them). */
+  readonly serviceCount: number | null = $derived(this.snapshot ? countServices(this.snapshot) : null);
+  /** Draw kube-proxy's Services: as switched in the Legend; untouched, when there are not too many to read. */
+  get showServices(): boolean {
+    return this.servicesChoice ?? (this.serviceCount ?? 0) <= MANY_SERVICES;
+  }
+  set showServices(on: boolean) {
+    this.servicesChoice = on;
+  }
+  readonly graph: TopologyGraph | null = $derived(this.snapshot ? buildTopologyGraph(this.snapshot, { services: this.showServices }) : null);
   private readonly off: (() => void)[] = [];
 
   constructor(private readonly api: PodnetApi) {

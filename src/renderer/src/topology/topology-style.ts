@@ -1,5 +1,6 @@
 // The diagram's look, from the page's theme variables (light or dark).
 import type cytoscape from 'cytoscape';
+import { SERVICE_FONT } from './service-layout';
 
 export interface TopologyColors {
   text: string;
@@ -19,6 +20,7 @@ export interface TopologyColors {
   broken: string;
   selected: string;
   path: string;
+  service: string;
   canvas: string;
 }
 
@@ -40,6 +42,7 @@ const VARS: Record<keyof TopologyColors, string> = {
   broken: '--danger',
   selected: '--accent',
   path: '--topo-path',
+  service: '--topo-service',
   canvas: '--bg',
 };
 
@@ -94,7 +97,7 @@ export function topologyStyle(c: TopologyColors): cytoscape.StylesheetJson {
     { selector: 'node.unreachable', style: { 'border-style': 'dashed', 'border-color': c.broken, opacity: 0.7 } },
     { selector: 'node.bridge', style: { 'border-color': c.bridge, 'border-width': 2, 'font-weight': 'bold' } },
     { selector: 'node.vxlan', style: { 'border-color': c.vxlan, 'border-width': 2, shape: 'cut-rectangle' } },
-    { selector: 'node.pod', style: { 'background-color': c.pod, 'border-color': c.pod, shape: 'ellipse', 'font-weight': 'bold', 'font-size': 14, color: '#fff', 'text-outline-width': 0 } },
+    { selector: 'node.pod', style: { 'background-color': c.pod, 'border-color': c.pod, shape: 'ellipse', 'font-weight': 'bold', 'font-size': 15, color: '#fff', 'text-outline-width': 0 } },
     { selector: 'node.port', style: { 'border-color': c.port, 'border-width': 2, shape: 'tag', 'font-size': 10 } },
     { selector: 'node.down', style: { 'border-style': 'dashed', opacity: 0.6 } },
     {
@@ -145,6 +148,38 @@ export function topologyStyle(c: TopologyColors): cytoscape.StylesheetJson {
       style: { 'line-color': c.route, width: 2.5, 'target-arrow-shape': 'triangle', 'target-arrow-color': c.route, 'curve-style': 'unbundled-bezier', 'control-point-distances': bendBy(1), 'control-point-weights': [0.5] },
     },
     { selector: 'edge.port-edge', style: { 'line-color': c.port, 'line-style': 'dotted', width: 2, 'target-arrow-shape': 'triangle', 'target-arrow-color': c.port } },
+    // kube-proxy's Services: a virtual IP (a double border: no interface holds it), headless ones dashed without one.
+    {
+      selector: 'node.service',
+      style: { 'background-color': c.node, 'border-color': c.service, 'border-width': 4, 'border-style': 'double', 'font-size': SERVICE_FONT, 'line-height': 1.2, 'z-index': 5 },
+    },
+    { selector: 'node.service.headless', style: { 'border-width': 2, 'border-style': 'dashed', 'background-opacity': 0.5 } },
+    { selector: 'node.service.partial', style: { 'border-color': c.broken } },
+    {
+      selector: 'node.nodeport',
+      style: { 'background-color': c.service, 'border-width': 0, color: c.canvas, 'font-size': 15, 'font-weight': 'bold', 'z-compound-depth': 'top', 'z-index': 20 },
+    },
+    { selector: 'node.nodeport.drop, node.nodeport.reject', style: { 'background-color': c.broken } },
+    { selector: 'node.nodeport.missing', style: { 'background-color': c.canvas, 'border-width': 2, 'border-style': 'dashed', 'border-color': c.broken, color: c.broken } },
+    {
+      selector: 'edge.endpoint',
+      // The share is written at the endpoint's end (under its pod), where the edges are apart.
+      style: {
+        'line-color': c.service,
+        width: 2.5,
+        'target-arrow-shape': 'triangle',
+        'target-arrow-color': c.service,
+        'curve-style': 'straight',
+        label: '',
+        'target-label': 'data(label)',
+        'target-text-offset': 36,
+        'target-text-margin-y': 8,
+        'font-size': 15,
+        'text-wrap': 'wrap',
+      },
+    },
+    { selector: 'edge.endpoint.headless', style: { 'line-style': 'dashed', width: 1.5 } },
+    { selector: 'edge.endpoint.partial', style: { 'line-color': c.broken, 'target-arrow-color': c.broken, 'line-style': 'dashed', color: c.broken, 'font-weight': 'bold' } },
     // The packet's path: a glow under every element it went through; red where it was last seen.
     { selector: 'node.path', style: { 'border-color': c.path, 'border-width': 3, 'underlay-color': c.path, 'underlay-opacity': 0.35, 'underlay-padding': 7, 'underlay-shape': 'round-rectangle' } },
     { selector: 'node.pod.path, node.tap.path', style: { 'underlay-shape': 'ellipse' } },

@@ -6,11 +6,14 @@ import { publishedPorts } from '../published-ports';
 import type { Selection } from '../selection';
 import { internetAddress, underlayIface, underlaySubnet } from '../topology-graph';
 import { gatewayRoutes, underlayOwners, vxlanTunnels } from '../tunnels';
+import { serviceDetails } from './service-details';
 
 export interface Table {
   caption: string;
   columns: string[];
   rows: string[][];
+  /** Cells wrap (long chain names) instead of the table scrolling sideways. */
+  wrap?: boolean;
 }
 
 export interface RuleList {
@@ -26,6 +29,13 @@ export interface DetailsModel {
   rules: RuleList[];
   /** Target for "Open terminal" (host, host/pod, internet), if any. */
   terminal: string | null;
+  /** What differs host by host (a Service's rules): the hosts to choose from, and the one shown. */
+  hosts?: { choices: string[]; shown: string } | null;
+}
+
+export interface DetailsOptions {
+  /** For what differs host by host (a Service): the host whose state to show. */
+  host?: string | null;
 }
 
 const addrs = (i: Iface) => i.addresses.map((a) => `${a.address}/${a.prefixLen}`).join(', ');
@@ -124,7 +134,8 @@ function tunnelDetails(s: Snapshot, h: HostState, sel: Extract<Selection, { kind
   };
 }
 
-export function detailsFor(s: Snapshot, sel: Selection): DetailsModel | null {
+export function detailsFor(s: Snapshot, sel: Selection, options: DetailsOptions = {}): DetailsModel | null {
+  if (sel.kind === 'service') return serviceDetails(s, sel.service, options.host ?? sel.host);
   if (sel.kind === 'underlay') {
     return {
       title: 'underlay',
