@@ -7,33 +7,32 @@ import type { CaptureListener, CaptureRequest } from '../shared/capture';
 import type { ExecResult, LabRepair, LabSummary } from '../shared/lab';
 import type { PacketPath } from '../shared/path';
 import type { Snapshot } from '../shared/snapshot';
-import { DEFAULT_VXLAN_PORTS } from './capture/decode-packet';
-import { startCaptureSession, type CaptureSession } from './capture/capture-session';
-import { DriverSet } from './driver-set';
-import { buildNodeImage, type ImageMethod } from './drivers/docker/node-image';
+import { captureIn } from './access/capture-target';
+import { execIn, reachTarget, spawnIn } from './access/lab-target';
+import { openShell } from './access/open-shell';
+import { pingFrom, type PingOptions, type PingResult } from './access/ping-target';
+import type { CaptureSession } from './capture/capture-session';
+import { BUILTIN_DRIVERS } from './drivers/builtin-drivers';
+import { DriverRegistry } from './drivers/driver-registry';
+import type { ImageMethod } from './drivers/docker/node-image';
 import type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 import { defaultStateDir } from './registry/state-dir';
-import type { ExecOptions, GcResult, HostDriver, ShellStream, SpawnOptions } from './drivers/host-driver';
+import type { ExecOptions, GcResult, HostDriver, ShellStream } from './drivers/host-driver';
 import { ownedByOther } from './drivers/lab-owner';
 import { LabLocks } from './registry/lab-locks';
-import { spawnOverExec } from './drivers/spawn-wrapper';
 import { streamCommand, type CommandIo } from './stream-command';
-import { collectingStream } from './util/collecting-stream';
 import { PodnetError, isPodnetError } from './errors';
 import type { ExerciseApi } from './exercises/exercise-service';
 import { lazyExerciseApi } from './exercises/lazy-exercise-api';
-import { INTERNET_NODE } from './plan/internet-node';
-import type { PlannedLab, UpOptions, UpResult } from './lab-up';
+import type { LifecycleContext } from './lifecycle/lifecycle-context';
+import type { PlannedLab } from './lifecycle/planned-lab';
+import type { UpOptions, UpResult } from './lifecycle/up-options';
 import type { LabSource } from './lab-source';
 import { LabWatcher, type SnapshotListener } from './lab-watcher';
-import { observeHost, observeLab } from './observe/observe-lab';
-import { parseLinks } from './observe/parse-iproute';
-import { tracePacketPath } from './path/packet-path';
-import { isAddress, parsePingSummary, pingArgv, type PingSummary } from './ping';
+import { observeLab } from './observe/observe-lab';
+import { traceLabPath } from './path/trace-lab-path';
 import type { LabSpec } from './spec/lab-spec';
-import type { ParsedLab } from './spec/parse-lab';
-import { checkTarget, formatTarget, parseTarget, targetAddress, type Target } from './targets';
-import { shellEnv } from './terminals/shell-env';
+import { parseTarget } from './targets';
 import { currentOwner } from './util/process-identity';
 
 export interface EngineOptions {
@@ -55,14 +54,6 @@ export interface EngineOptions {
 export interface DownOptions {
   /** Remove it even if it is another user's. */
   force?: boolean;
-}
-
-export interface PingResult extends PingSummary {
-  ok: boolean;
-  from: string;
-  to: string;
-  destination: string;
-  output: string;
 }
 
 export interface Engine extends ExerciseApi {
@@ -94,7 +85,7 @@ export interface Engine extends ExerciseApi {
    * command down. Resolves with its exit code; `io.signal` (or a failing output, e.g. a closed pipe) ends it on its host too.
    */
   run(lab: string, target: string, argv: string[], io: CommandIo): Promise<number>;
-  ping(lab: string, from: string, to: string, opts?: { count?: number; pattern?: string; onOutput?(chunk: string): void; signal?: AbortSignal }): Promise<PingResult>;
+  ping(lab: string, from: string, to: string, opts?: PingOptions): Promise<PingResult>;
   /**
    * Starts tcpdump on an interface of a host or pod; resolves once it listens.
    * Packets stream to `listener.onPacket`; `session.stop()` ends it, `session.pcap()` is the .pcap file.
@@ -112,76 +103,41 @@ export interface Engine extends ExerciseApi {
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const drivers = new DriverSet({
-    resourcesDir: options.resourcesDir,
-    stateDir: options.stateDir ?? defaultStateDir(),
-    hostKeys: options.hostKeys ?? { acceptNew: false },
-    ...(options.docker ? { docker: options.docker } : {}),
-    ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}),
-    ...(options.localRoot ? { localRoot: options.localRoot } : {}),
-  });
+  const drivers = new DriverRegistry(
+    {
+      resourcesDir: options.resourcesDir,
+      stateDir: options.stateDir ?? defaultStateDir(),
+      hostKeys: options.hostKeys ?? { acceptNew: false },
+      ...(options.docker ? { docker: options.docker } : {}),
+      ...(options.imageMethod ? { imageMethod: options.imageMethod } : {}),
+      ...(options.localRoot ? { localRoot: options.localRoot } : {}),
+    },
+    BUILTIN_DRIVERS,
+  );
   const watchers = new Map<string, LabWatcher>();
   const locks = new LabLocks(options.stateDir ?? defaultStateDir());
+  const lifecycle: LifecycleContext = { drivers, locks };
   const captures = new Set<CaptureSession>();
 
-  const driverFor = (parsed: ParsedLab): HostDriver => drivers.forSpec(parsed.spec);
   // Parsing a lab file (yaml, zod) is loaded by the commands that need it only: `down`, `ls`, `exec` start faster.
-  const labUp = () => import('./lab-up');
+  const upLab = () => import('./lifecycle/up-lab');
+  const planLabFile = () => import('./lifecycle/plan-lab-file');
+  const readLab = () => import('./lifecycle/read-lab');
 
   /** The driver that holds a running lab, and its summary. */
   const locate = (lab: string): Promise<{ driver: HostDriver; summary: LabSummary }> => drivers.locate(lab);
 
-  const resolveTarget = async (lab: string, text: string): Promise<{ driver: HostDriver; target: Target; spec: LabSpec | null }> => {
-    const target = parseTarget(text);
-    const { driver } = await locate(lab);
-    const spec = await driver.labSpec(lab);
-    checkTarget(spec, lab, target);
-    return { driver, target, spec };
-  };
-
-  const inTarget = (driver: HostDriver, target: Target, argv: string[]) =>
-    target.pod ? ['ip', 'netns', 'exec', driver.planContext.podNetns(target.host, target.pod), ...argv] : argv;
-
-  /** Starts an argv in a target as a process that streams, pauses and can be signalled. */
-  const spawnIn = (driver: HostDriver, lab: string, target: Target, argv: string[], o: SpawnOptions) => {
-    const here = inTarget(driver, target, argv);
-    return driver.spawn ? driver.spawn(lab, target.host, here, o) : Promise.resolve(spawnOverExec((a, eo) => driver.exec(lab, target.host, a, eo), here, o));
-  };
-
-  /** exec whose cancelling ends the command on its host (a plain exec would only stop waiting for it). */
-  const execCancellable = async (driver: HostDriver, lab: string, target: Target, argv: string[], opts: ExecOptions & { signal: AbortSignal }): Promise<ExecResult> => {
-    const stdout = collectingStream(opts.onStdout);
-    const stderr = collectingStream(opts.onStderr);
-    const code = await streamCommand((o) => spawnIn(driver, lab, target, argv, o), { stdout, stderr, signal: opts.signal, ...(opts.stdin !== undefined ? { stdin: Buffer.from(opts.stdin) } : {}) });
-    return { code, stdout: stdout.text(), stderr: stderr.text() };
-  };
-
-  const captureOn = async (driver: HostDriver, lab: string, target: Target, spec: LabSpec | null, request: CaptureRequest, listener?: CaptureListener) => {
-    const session = await startCaptureSession({
-      lab,
-      target: formatTarget(target),
-      iface: request.iface,
-      filter: request.filter ?? null,
-      count: request.count ?? null,
-      ...(listener ? { listener } : {}),
-      vxlanPorts: vxlanPortsOf(spec),
-      spawn: (argv, o) => spawnIn(driver, lab, target, argv, o),
-    });
+  /** A capture this engine stops when it is disposed. */
+  const kept = (session: CaptureSession): CaptureSession => {
     captures.add(session);
     void session.done.finally(() => captures.delete(session));
     return session;
   };
 
   const engine: Engine = {
-    plan: async (source) => (await labUp()).planFromSource(source, driverFor),
+    plan: async (source) => (await planLabFile()).planLabFile(lifecycle, source),
 
-    up: async (source, opts) => {
-      const { parseSource, upLab } = await labUp();
-      const parsed = await parseSource(source);
-      const elsewhere = await drivers.runningElsewhere(parsed.spec.name, driverFor(parsed));
-      if (elsewhere) throw new PodnetError(ERROR_CODES.LAB_EXISTS, `a lab named "${parsed.spec.name}" is already running (${elsewhere} driver)`, { hint: `stop it first: podnet down ${parsed.spec.name}` });
-      return upLab({ driverFor, locks }, source, opts);
-    },
+    up: async (source, opts) => (await upLab()).upLab(lifecycle, source, opts),
 
     async down(lab, opts = {}) {
       watchers.get(lab)?.stop();
@@ -199,12 +155,13 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async downSource(source, opts = {}) {
-      const parsed = await (await labUp()).parseSource(source);
-      if (parsed.spec.driver !== 'ssh') return engine.down(parsed.spec.name, opts);
-      watchers.get(parsed.spec.name)?.stop();
-      watchers.delete(parsed.spec.name);
-      await locks.noteRemoval(parsed.spec.name);
-      return drivers.ssh().destroySpec(parsed.spec, opts);
+      const { spec } = await (await readLab()).readLab(source, drivers.rules);
+      const driver = drivers.definitionOf(spec.driver).capabilities.destroysBySpec ? await drivers.forSpec(spec) : null;
+      if (!driver?.destroySpec) return engine.down(spec.name, opts);
+      watchers.get(spec.name)?.stop();
+      watchers.delete(spec.name);
+      await locks.noteRemoval(spec.name);
+      return driver.destroySpec(spec, opts);
     },
 
     async downAll(opts = {}) {
@@ -229,7 +186,7 @@ export function createEngine(options: EngineOptions): Engine {
       const { driver } = await locate(lab);
       const summary = (await driver.list({ health: true })).find((l) => l.name === lab);
       if (!summary) throw new PodnetError(ERROR_CODES.LAB_NOT_FOUND, `no lab named "${lab}" is running`, { hint: 'see `podnet ls`' });
-      const { repairLab } = await import('./lab-repair');
+      const { repairLab } = await import('./lifecycle/repair-lab');
       const result = await repairLab(driver, summary, { locks, ...(opts.signal ? { signal: opts.signal } : {}) });
       watchers.get(lab)?.poke();
       return result;
@@ -249,76 +206,35 @@ export function createEngine(options: EngineOptions): Engine {
 
     async exec(lab, targetText, argv, opts) {
       if (argv.length === 0) throw new PodnetError(ERROR_CODES.USAGE, 'no command given', { hint: 'podnet exec <lab> <host>[/<pod>] -- <command…>' });
-      const { driver, target } = await resolveTarget(lab, targetText);
-      const signal = opts?.signal;
-      const result = signal ? await execCancellable(driver, lab, target, argv, { ...opts, signal }) : await driver.exec(lab, target.host, inTarget(driver, target, argv), opts);
+      const result = await execIn(await reachTarget(drivers, lab, targetText), argv, opts);
       watchers.get(lab)?.poke();
       return result;
     },
 
     async run(lab, targetText, argv, io) {
       if (argv.length === 0) throw new PodnetError(ERROR_CODES.USAGE, 'no command given', { hint: 'podnet exec <lab> <host>[/<pod>] -- <command…>' });
-      const { driver, target } = await resolveTarget(lab, targetText);
+      const t = await reachTarget(drivers, lab, targetText);
       try {
-        return await streamCommand((o) => spawnIn(driver, lab, target, argv, o), io);
+        return await streamCommand((o) => spawnIn(t, argv, o), io);
       } finally {
         watchers.get(lab)?.poke();
       }
     },
 
-    async ping(lab, fromText, to, opts = {}) {
-      const { driver, target: from, spec } = await resolveTarget(lab, fromText);
-      let destination: string;
-      if (isAddress(to)) destination = to;
-      else {
-        const dest = parseTarget(to);
-        checkTarget(spec, lab, dest);
-        const state = dest.host === INTERNET_NODE ? null : await observeHost(driver, lab, { name: dest.host, role: 'host' });
-        destination = targetAddress(lab, dest, state, spec);
-      }
-      const count = opts.count ?? 3;
-      const stdout = collectingStream((b) => opts.onOutput?.(b.toString('utf8')));
-      const stderr = collectingStream((b) => opts.onOutput?.(b.toString('utf8')));
-      const argv = pingArgv(destination, count, opts.pattern);
-      const code = await streamCommand((o) => spawnIn(driver, lab, from, argv, o), { stdout, stderr, ...(opts.signal ? { signal: opts.signal } : {}) });
-      const output = stdout.text();
-      const summary = parsePingSummary(output) ?? { transmitted: count, received: 0, lossPercent: 100 };
-      return { ...summary, ok: code === 0 && summary.received > 0, from: formatTarget(from), to, destination, output: output + stderr.text() };
-    },
+    ping: async (lab, from, to, opts = {}) => pingFrom(await reachTarget(drivers, lab, from), to, opts),
 
-    async startCapture(lab, request, listener) {
-      const { driver, target, spec } = await resolveTarget(lab, request.target);
-      return captureOn(driver, lab, target, spec, request, listener);
-    },
+    startCapture: async (lab, request, listener) => kept(await captureIn(await reachTarget(drivers, lab, request.target), request, listener)),
 
     async packetPath(lab, from, to, opts = {}) {
-      const { driver, target, spec } = await resolveTarget(lab, from);
-      if (!isAddress(to)) checkTarget(spec, lab, parseTarget(to));
-      return tracePacketPath({
-        lab,
-        from: target,
-        to,
-        spec,
-        vxlanPorts: vxlanPortsOf(spec),
-        observeHosts: (hosts) => Promise.all(hosts.map((h) => observeHost(driver, lab, h))),
-        observeLab: () => engine.inspect(lab),
-        underlayIfaces: async () => {
-          const r = await driver.exec(lab, 'underlay', ['ip', '-j', '-d', 'link', 'show']).catch(() => null);
-          return r?.code === 0 ? parseLinks(JSON.parse(r.stdout)) : null;
-        },
-        // The underlay switch is no target a learner names, but the path crosses it.
-        capture: (node, filter) => captureOn(driver, lab, parseTarget(node), spec, { target: node, iface: 'any', filter }),
+      const source = await reachTarget(drivers, lab, from);
+      return traceLabPath(source, to, {
+        inspect: () => engine.inspect(lab),
+        capture: async (node, filter) => kept(await captureIn({ ...source, target: parseTarget(node) }, { target: node, iface: 'any', filter })),
         ping: (destination, pattern) => engine.ping(lab, from, destination, { count: 2, pattern, ...(opts.signal ? { signal: opts.signal } : {}) }),
       });
     },
 
-    async shell(lab, targetText, size, opts = {}) {
-      const { driver, target, spec } = await resolveTarget(lab, targetText);
-      const label = formatTarget(target);
-      const argv = inTarget(driver, target, opts.argv && opts.argv.length > 0 ? opts.argv : ['bash', '--login']);
-      const env = shellEnv(label, target.pod ? { name: target.pod, container: spec?.network.mode === 'docker0' } : null);
-      return driver.shell(lab, target.host, argv, { ...size, env });
-    },
+    shell: async (lab, target, size, opts = {}) => openShell(await reachTarget(drivers, lab, target), size, opts),
 
     watch(lab, listener, onError) {
       let watcher = watchers.get(lab);
@@ -339,12 +255,7 @@ export function createEngine(options: EngineOptions): Engine {
       return { removed, kept };
     },
 
-    async buildImage(opts) {
-      const driver = drivers.docker();
-      await driver.preflight();
-      const method = await buildNodeImage(driver.client, { resourcesDir: options.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
-      return method;
-    },
+    buildImage: async (opts) => (await import('./lifecycle/build-image')).buildImage(drivers, opts),
 
     ...lazyExerciseApi(
       {
@@ -368,11 +279,7 @@ export function createEngine(options: EngineOptions): Engine {
   return engine;
 }
 
-function vxlanPortsOf(spec: LabSpec | null): number[] {
-  return [...new Set([...DEFAULT_VXLAN_PORTS, ...(spec ? [spec.network.vxlan.port] : [])])];
-}
-
-export type { CommandIo, GcResult, LabSource, PlannedLab, UpOptions, UpResult };
+export type { CommandIo, GcResult, LabSource, PingResult, PlannedLab, UpOptions, UpResult };
 export type { CaptureSession };
 export type { HostKeyPolicy } from './drivers/ssh/host-key-policy';
 export type { HostKeyInfo } from './drivers/ssh/host-key';

@@ -4,6 +4,7 @@ import { vethName, vtepMac } from '../../src/engine/ipam/identifiers';
 import { pickUnderlaySubnet } from '../../src/engine/ipam/underlay-pool';
 import { cidrProblem, overlaps, subnets } from '../../src/engine/ipam/cidr';
 import { parseLab } from '../../src/engine/spec/parse-lab';
+import { allocatedLab } from '../helpers/allocated-lab';
 import { labYaml } from '../helpers/lab-text';
 
 describe('cidr math', () => {
@@ -21,12 +22,12 @@ describe('cidr math', () => {
 
 describe('allocation', () => {
   it('hands out flannel-style leases from the second subnet, after the fixed ones', () => {
-    const { allocation } = parseLab(labYaml(['name: t', 'hosts: 3', 'network:', '  cidr: 10.2.0.0/16', '  leases: { host2: 10.2.1.0/24 }']));
+    const { allocation } = allocatedLab(labYaml(['name: t', 'hosts: 3', 'network:', '  cidr: 10.2.0.0/16', '  leases: { host2: 10.2.1.0/24 }']));
     expect(allocation.hosts.map((h) => h.lease)).toEqual(['10.2.2.0/24', '10.2.1.0/24', '10.2.3.0/24']);
   });
 
   it('gives hosts .11, .12 … of the underlay, around fixed addresses, and the internet node the last usable one', () => {
-    const { allocation } = parseLab(
+    const { allocation } = allocatedLab(
       labYaml(['name: t', 'underlay: { subnet: 192.168.56.0/24 }', 'hosts:', '  - host1', '  - { name: host2, address: 192.168.56.11 }', '  - host3', 'internet: true']),
     );
     expect(allocation.hosts.map((h) => h.underlayIp)).toEqual(['192.168.56.12', '192.168.56.11', '192.168.56.13']);
@@ -34,7 +35,7 @@ describe('allocation', () => {
   });
 
   it('puts the bridge on .1 and pods from .2, skipping fixed pod addresses', () => {
-    const { allocation } = parseLab(labYaml(['name: t', 'hosts:', '  - name: host1', '    pods: [a, { name: b, ip: 10.244.1.2 }, c]']));
+    const { allocation } = allocatedLab(labYaml(['name: t', 'hosts:', '  - name: host1', '    pods: [a, { name: b, ip: 10.244.1.2 }, c]']));
     const h = allocation.hosts[0]!;
     expect(h.bridge).toMatchObject({ name: 'cni0', ip: '10.244.1.1', prefixLen: 24, mtu: 1450 });
     expect(h.pods.map((p) => [p.name, p.ip])).toEqual([
@@ -45,7 +46,7 @@ describe('allocation', () => {
   });
 
   it('uses 172.17.0.0/16 on every host in docker0 mode, with 7-hex veth names', () => {
-    const { allocation } = parseLab(labYaml(['name: t', 'hosts:', '  - { name: host1, pods: [c1] }', '  - { name: host2, pods: [c1] }', 'network: { mode: docker0 }']));
+    const { allocation } = allocatedLab(labYaml(['name: t', 'hosts:', '  - { name: host1, pods: [c1] }', '  - { name: host2, pods: [c1] }', 'network: { mode: docker0 }']));
     for (const h of allocation.hosts) {
       expect(h.bridge).toMatchObject({ name: 'docker0', ip: '172.17.0.1', prefixLen: 16, mtu: 1500 });
       expect(h.pods[0]).toMatchObject({ ip: '172.17.0.2', gateway: '172.17.0.1' });
@@ -55,9 +56,9 @@ describe('allocation', () => {
   });
 
   it('sets the vxlan MTU to the underlay MTU minus 50, and host-gw keeps it', () => {
-    const vx = parseLab(labYaml(['name: t', 'hosts: 2', 'underlay: { mtu: 9000 }', 'network: { backend: vxlan }'])).allocation;
+    const vx = allocatedLab(labYaml(['name: t', 'hosts: 2', 'underlay: { mtu: 9000 }', 'network: { backend: vxlan }'])).allocation;
     expect(vx.flannel).toMatchObject({ mtu: 8950, device: 'flannel.1', vni: 1, port: 8472 });
-    const gw = parseLab(labYaml(['name: t', 'hosts: 2', 'network: { backend: host-gw }'])).allocation;
+    const gw = allocatedLab(labYaml(['name: t', 'hosts: 2', 'network: { backend: host-gw }'])).allocation;
     expect(gw.flannel).toMatchObject({ mtu: 1500, backend: 'host-gw' });
     expect(gw.hosts[0]!.vtepMac).toBeNull();
   });

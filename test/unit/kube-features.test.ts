@@ -18,13 +18,13 @@ import { DOCKER_PLAN_CONTEXT, type PlanContext } from '../../src/engine/plan/pla
 import { planLab } from '../../src/engine/plan/plan-lab';
 import { iptablesRestoreFileSteps, nftFileSteps } from '../../src/engine/plan/rule-file-steps';
 import type { LabPlan, Step } from '../../src/engine/plan/step';
-import { parseLab, reallocateLab } from '../../src/engine/spec/parse-lab';
+import { allocatedLab } from '../helpers/allocated-lab';
 import type { HostState } from '../../src/shared/snapshot';
 
 const LABS = new URL('../../resources/labs/', import.meta.url);
-const parsed = (file: string) => parseLab(readFileSync(new URL(file, LABS), 'utf8'), file);
+const parsed = (file: string, ctx?: PlanContext) => allocatedLab(readFileSync(new URL(file, LABS), 'utf8'), file, ctx ? { ctx } : {});
 function planOf(file: string, ctx: PlanContext = DOCKER_PLAN_CONTEXT) {
-  const p = ctx.names ? reallocateLab(parsed(file), { linkName: ctx.names.link }) : parsed(file);
+  const p = parsed(file, ctx);
   return { ...p, plan: planLab(p.spec, p.allocation, ctx), cluster: labCluster(p.spec, p.allocation)!.cluster };
 }
 const phase = (plan: LabPlan, host: string, name: string): Step[] => plan.hosts.find((h) => h.host === host)!.phases.find((p) => p.phase === name)!.steps;

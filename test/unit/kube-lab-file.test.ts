@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLab } from '../../src/engine/spec/parse-lab';
+import { allocationWarnings } from '../../src/engine/ipam/allocate-lab';
+import { allocatedLab } from '../helpers/allocated-lab';
 import { diagnosticsOf } from '../helpers/spec-diagnostics';
 
 const LABS = new URL('../../resources/labs/', import.meta.url);
@@ -33,7 +35,9 @@ function expectProblem(text: string, want: { line: number; column: number; messa
 
 describe('the lab file\'s Kubernetes fields', () => {
   it('the built-in services lab: defaults, namespaces, hostPort and the DNS server pod on the first host', () => {
-    const { spec, allocation, warnings } = parseLab(readFileSync(new URL('services.yaml', LABS), 'utf8'), 'services.yaml');
+    const parsed = allocatedLab(readFileSync(new URL('services.yaml', LABS), 'utf8'), 'services.yaml');
+    const { spec, allocation } = parsed;
+    const warnings = allocationWarnings(parsed, allocation);
     const k = spec.kubernetes!;
     expect(k).toMatchObject({ serviceCidr: '10.96.0.0/12', proxyMode: 'iptables', dns: true, clusterDomain: 'cluster.local', dnsPod: { host: 'node1', pod: 'kube-dns' } });
     expect(k.pods.find((p) => p.pod === 'api-1')).toMatchObject({ namespace: 'shop', labels: { app: 'api' }, hostPort: { port: 8081, containerPort: 9000, protocol: 'TCP' } });

@@ -17,11 +17,11 @@ import { DOCKER_PLAN_CONTEXT } from '../../src/engine/plan/plan-context';
 import { planLab } from '../../src/engine/plan/plan-lab';
 import type { Expectation } from '../../src/engine/plan/expected-state';
 import { readinessProblems } from '../../src/engine/ready-check';
-import { parseLab } from '../../src/engine/spec/parse-lab';
+import { allocatedLab } from '../helpers/allocated-lab';
 import type { HostState } from '../../src/shared/snapshot';
 
 const TEXT = readFileSync(new URL('../fixtures/netpol-lab.yaml', import.meta.url), 'utf8');
-const parsed = parseLab(TEXT, 'netpol-lab.yaml');
+const parsed = allocatedLab(TEXT, 'netpol-lab.yaml');
 const plan = planLab(parsed.spec, parsed.allocation, DOCKER_PLAN_CONTEXT);
 const cluster = labNetpolCluster(parsed.spec, parsed.allocation)!;
 const rulesOf = (node: string) => renderKubeRouterNode(cluster, node, { syncVersion: syncVersionFor('netpol-lab'), serviceClusterIpRange: '10.96.0.0/12' });
@@ -40,7 +40,7 @@ function loadedState(node: string): { filter: string[]; ipsetSave: string } {
 describe('the network-policy feature', () => {
   it('applies only to a lab with a policy, after every other feature', () => {
     expect(NETWORK_FEATURES.filter((f) => f.applies(parsed.spec)).map((f) => f.name).slice(-2)).toEqual(['responders', 'network-policy']);
-    const none = parseLab(TEXT.replace(/^networkPolicies:[\s\S]*$/m, ''), 'lab.yaml');
+    const none = allocatedLab(TEXT.replace(/^networkPolicies:[\s\S]*$/m, ''), 'lab.yaml');
     expect(NETWORK_FEATURES.filter((f) => f.applies(none.spec)).map((f) => f.name)).not.toContain('network-policy');
     expect(JSON.stringify(planLab(none.spec, none.allocation, DOCKER_PLAN_CONTEXT))).not.toMatch(/kube-router|KUBE-ROUTER/);
   });
@@ -60,9 +60,10 @@ describe('the network-policy feature', () => {
   });
 
   it('chain names are stable per lab: the same lab file gives the same names, another lab name others', () => {
-    const again = planLab(parseLab(TEXT, 'x.yaml').spec, parseLab(TEXT, 'x.yaml').allocation, DOCKER_PLAN_CONTEXT);
+    const same = allocatedLab(TEXT, 'x.yaml');
+    const again = planLab(same.spec, same.allocation, DOCKER_PLAN_CONTEXT);
     expect(JSON.stringify(again)).toBe(JSON.stringify(plan));
-    const renamed = parseLab(TEXT.replace('name: netpol-lab', 'name: netpol-other'), 'x.yaml');
+    const renamed = allocatedLab(TEXT.replace('name: netpol-lab', 'name: netpol-other'), 'x.yaml');
     const chains = (p: ReturnType<typeof planLab>) => JSON.stringify(p).match(/KUBE-POD-FW-[A-Z0-9]{16}/g)!.sort();
     expect(chains(planLab(renamed.spec, renamed.allocation, DOCKER_PLAN_CONTEXT))).not.toEqual(chains(plan));
   });

@@ -15,12 +15,12 @@ import { renderHostScript } from '../../src/engine/plan/render-script';
 import { iptablesRestoreFileSteps, nftFileSteps } from '../../src/engine/plan/rule-file-steps';
 import type { LabPlan } from '../../src/engine/plan/step';
 import { readinessProblems } from '../../src/engine/ready-check';
-import { parseLab, reallocateLab } from '../../src/engine/spec/parse-lab';
+import { allocatedLab } from '../helpers/allocated-lab';
 import type { HostState } from '../../src/shared/snapshot';
 import { exampleCluster } from '../helpers/kube-cluster';
 
 const LABS = new URL('../../resources/labs/', import.meta.url);
-const builtin = (file: string) => parseLab(readFileSync(new URL(file, LABS), 'utf8'), file);
+const builtin = (file: string) => allocatedLab(readFileSync(new URL(file, LABS), 'utf8'), file);
 
 // The example cluster's nodes (node1…node3) as the lab's hosts.
 const NODES_LAB = `name: svc
@@ -75,8 +75,7 @@ describe('network features', () => {
       return { base: planLab(parsed.spec, parsed.allocation, ctx), withIt: composeLab({ spec: parsed.spec, allocation: parsed.allocation, ctx }, [...NETWORK_FEATURES, feature]) };
     };
     const builtinNodes = (ctx: PlanContext) => {
-      const parsed = parseLab(NODES_LAB, 'svc.yaml');
-      return ctx.names ? reallocateLab(parsed, { linkName: ctx.names.link }) : parsed;
+      return allocatedLab(NODES_LAB, 'svc.yaml', { ctx });
     };
 
     it('iptables mode: its rules file and one iptables-restore at the end of the publishing phase, on every node', () => {

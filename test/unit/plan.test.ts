@@ -4,14 +4,14 @@ import { DOCKER_PLAN_CONTEXT } from '../../src/engine/plan/plan-context';
 import { planLab } from '../../src/engine/plan/plan-lab';
 import { describeHostPlan } from '../../src/engine/plan/render-script';
 import type { HostPlan } from '../../src/engine/plan/step';
-import { parseLab } from '../../src/engine/spec/parse-lab';
+import { allocatedLab } from '../helpers/allocated-lab';
 import { fixtureRuleSet, plannedRuleSet } from '../helpers/iptables-save';
 
 const LABS = new URL('../../resources/labs/', import.meta.url);
 const labs = readdirSync(LABS).filter((f) => f.endsWith('.yaml')).sort();
 
 function planOf(file: string, edit: (text: string) => string = (t) => t) {
-  const parsed = parseLab(edit(readFileSync(new URL(file, LABS), 'utf8')), file);
+  const parsed = allocatedLab(edit(readFileSync(new URL(file, LABS), 'utf8')), file);
   return { parsed, plan: planLab(parsed.spec, parsed.allocation, DOCKER_PLAN_CONTEXT) };
 }
 

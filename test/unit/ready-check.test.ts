@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HostAllocation } from '../../src/engine/ipam/allocation';
-import { DOCKER_PLAN_CONTEXT } from '../../src/engine/plan/plan-context';
+import { DOCKER_PLAN_CONTEXT, type PlanContext } from '../../src/engine/plan/plan-context';
 import { planLab } from '../../src/engine/plan/plan-lab';
 import { SSH_PLAN_CONTEXT } from '../../src/engine/drivers/ssh/ssh-plan-context';
 import { readinessProblems } from '../../src/engine/ready-check';
-import { parseLab, reallocateLab } from '../../src/engine/spec/parse-lab';
+import { allocatedLab } from '../helpers/allocated-lab';
 import type { HostState, Iface } from '../../src/shared/snapshot';
 
-const lab = (file: string) => parseLab(readFileSync(new URL(`../../resources/labs/${file}`, import.meta.url), 'utf8'), file);
+const lab = (file: string, ctx?: PlanContext) => allocatedLab(readFileSync(new URL(`../../resources/labs/${file}`, import.meta.url), 'utf8'), file, ctx ? { ctx } : {});
 
 function iface(index: number, name: string, kind: string, address: string | null, prefixLen = 0, extra: Partial<Iface> = {}): Iface {
   const addresses = address ? [{ family: 'inet' as const, address, prefixLen }] : [];
@@ -103,8 +103,7 @@ describe('readiness check', () => {
   });
 
   it('on a shared machine the expected names are the lab\'s prefixed ones', () => {
-    const parsed = lab('masquerade.yaml');
-    const { spec: s, allocation: a } = reallocateLab(parsed, { linkName: SSH_PLAN_CONTEXT.names!.link });
+    const { spec: s, allocation: a } = lab('masquerade.yaml', SSH_PLAN_CONTEXT);
     const host1 = planLab(s, a, SSH_PLAN_CONTEXT).hosts[0]!;
     expect(host1.expected).toEqual(
       expect.arrayContaining([

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLab } from '../../src/engine/spec/parse-lab';
 import { diagnosticsOf } from '../helpers/spec-diagnostics';
 import { decodeLabBytes } from '../../src/engine/spec/spec-error';
+import { allocatedLab } from '../helpers/allocated-lab';
 import { labYaml } from '../helpers/lab-text';
 
 function expectOne(text: string, want: { line: number; column: number; field?: string; message: RegExp; hint?: RegExp }) {

@@ -6,7 +6,7 @@ import { SSH_PLAN_CONTEXT } from '../../src/engine/drivers/ssh/ssh-plan-context'
 import { parseSshEngine } from '../../src/engine/drivers/ssh/ssh-docker';
 import { asRoot } from '../../src/engine/drivers/ssh/ssh-target';
 import { recordBeforeScript, teardownScript } from '../../src/engine/drivers/ssh/teardown-script';
-import { planParsed } from '../../src/engine/lab-up';
+import { plannedLab } from '../helpers/allocated-lab';
 import { parseLab } from '../../src/engine/spec/parse-lab';
 import { labYaml } from '../helpers/lab-text';
 
@@ -14,7 +14,7 @@ const sshHosts = (n: number, extra: string[] = []) =>
   Array.from({ length: n }, (_, i) => [`  - name: vm${i + 1}`, `    ssh: { address: 192.0.2.${11 + i}, user: ubuntu }`, '    pods: [a]', ...extra]).flat();
 
 function plan(lines: string[], discovered?: Map<string, { ip: string; dev: string }>) {
-  return planParsed(parseLab(labYaml(lines), 'lab.yaml'), { planContext: SSH_PLAN_CONTEXT }, discovered);
+  return plannedLab(labYaml(lines), 'lab.yaml', { ctx: SSH_PLAN_CONTEXT, ...(discovered ? { discovered } : {}) });
 }
 
 const shellSyntaxOk = (script: string) => spawnSync('sh', ['-n'], { input: script }).status === 0;
@@ -103,7 +103,7 @@ describe('the manifest and removal script of a host', () => {
       const text = readFileSync(new URL(`../../resources/labs/${name}.yaml`, import.meta.url), 'utf8')
         .replace(/^hosts:$/m, 'driver: ssh\nhosts:')
         .replace(/^ {2}- name: (host\d)$/gm, (_l, h: string) => `  - name: ${h}\n    ssh: { address: 192.0.2.${h.slice(4)}, user: root }`);
-      const p = planParsed(parseLab(text, `${name}.yaml`), { planContext: SSH_PLAN_CONTEXT });
+      const p = plannedLab(text, `${name}.yaml`, { ctx: SSH_PLAN_CONTEXT });
       for (const hp of p.plan.hosts) expect(shellSyntaxOk(teardownScript(labManifest(name, hp, '/run/podnet/lab'))), `${name}/${hp.host}`).toBe(true);
     }
   });

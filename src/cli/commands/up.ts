@@ -24,7 +24,7 @@ export async function upCommand(file: string, flags: UpFlags): Promise<void> {
   await withEngine(async (engine) => {
     // What is allowed but likely not meant (a Service whose selector picks no pod), before anything is built.
     const planned = await engine.plan(source);
-    printWarnings(planned.parsed);
+    printWarnings(planned.warnings, planned.parsed.source);
     if (flags.dryRun) {
       if (flags.script) {
         for (const [host, script] of planned.scripts()) process.stdout.write(`#### ${host}: sh -s <<'EOF'\n${script}EOF\n\n`);
@@ -69,7 +69,7 @@ export async function labSourceText(file: string): Promise<string | undefined> {
   );
 }
 
-function printWarnings(parsed: { warnings: readonly Diagnostic[]; source: string }): void {
-  if (parsed.warnings.length === 0) return;
-  process.stderr.write(formatDiagnostics(parsed.warnings, parsed.source, 0, 'warning').join('\n') + '\n');
+function printWarnings(warnings: readonly Diagnostic[], source: string): void {
+  if (warnings.length === 0) return;
+  process.stderr.write(formatDiagnostics(warnings, source, 0, 'warning').join('\n') + '\n');
 }

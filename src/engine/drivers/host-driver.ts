@@ -1,11 +1,14 @@
 // The one seam between the network plan and where it runs. The network
-// builders never know which driver runs them.
+// builders never know which driver runs them; the engine knows a driver by
+// its capabilities (driver-definition.ts), never by its name.
 import type { DriverKind, ExecResult, LabFault, LabSummary } from '../../shared/lab';
-import type { DiscoveredUnderlay } from '../ipam/allocate';
+import type { PlacementFacts } from '../ipam/allocate-lab';
 import type { Allocation } from '../ipam/allocation';
 import type { PlanContext } from '../plan/plan-context';
 import type { LabPlan, PlanPhase } from '../plan/step';
 import type { LabSpec } from '../spec/lab-spec';
+import type { DriverCapabilities } from './driver-definition';
+import type { ImageMethod } from './docker/node-image';
 import type { ScriptChannel } from './script-channel';
 
 export interface ExecOptions {
@@ -114,7 +117,7 @@ export interface ObserveScope {
   netnsPrefix: string;
 }
 
-export interface PrepareOptions {
+export interface PlacementOptions {
   signal?: AbortSignal;
   /** Lines worth showing while hosts are being reached. */
   onLog?(line: string): void;
@@ -128,19 +131,25 @@ export interface GcResult {
   kept: LabSummary[];
 }
 
+export interface ImageBuildOptions {
+  method?: ImageMethod;
+  onLine(line: string): void;
+  signal?: AbortSignal;
+}
+
 export interface HostDriver {
   readonly kind: DriverKind;
+  readonly capabilities: DriverCapabilities;
   readonly planContext: PlanContext;
   /** Fails with a clear error (and what to do) when the driver cannot work here. */
   preflight(): Promise<void>;
-  /** Subnets already in use where the lab's underlay will live. */
-  takenSubnets(): Promise<string[]>;
   /**
-   * Real machines only: reach every host of the lab before anything is
-   * planned — verify it, check its prerequisites, and find its underlay
-   * address (by host name). Fails with what exactly is missing where.
+   * What the allocation must know about where the lab will run, before anything of it exists: the
+   * subnets already in use where its underlay will live (`ownsUnderlay`), or — machines — each host
+   * reached, verified and checked, with its underlay address and interface found on it. Fails with what
+   * exactly is missing where.
    */
-  prepareHosts?(spec: LabSpec, opts: PrepareOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>>;
+  placement(spec: LabSpec, opts: PlacementOptions): Promise<PlacementFacts>;
   /** Makes sure hosts can be created (e.g. the node image exists; builds it if needed). */
   ensureReady(onProgress: ImageProgress, signal?: AbortSignal): Promise<string>;
   /** Builds the lab; marks it complete at the end (a lab never marked is the remains of a build that did not finish). */
@@ -155,9 +164,16 @@ export interface HostDriver {
   /**
    * Brings the broken parts of a complete lab back, as a node's agents re-program it after a reboot: a
    * stopped, restarted or removed host is (re)started fresh, plugged into the underlay again and its plan
-   * applied again; its peers are not touched. Optional: a driver without it cannot repair.
+   * applied again; its peers are not touched. Capability `revives`.
    */
   revive?(req: ReviveRequest): Promise<ReviveResult>;
+  /** Builds the hosts' image afresh; returns how it was built. Capability `buildsImage`. */
+  buildImage?(opts: ImageBuildOptions): Promise<string>;
+  /**
+   * Removes a lab from what its lab file names, also where this user's records do not know it (`podnet
+   * down lab.yaml`). Capability `destroysBySpec`.
+   */
+  destroySpec?(spec: LabSpec, opts?: { force?: boolean }): Promise<string[]>;
   /**
    * Removes everything of the lab, found by its identity alone. Idempotent. A lab another user owns is
    * refused (LAB_OWNED) unless `force`.
@@ -171,11 +187,8 @@ export interface HostDriver {
   /** The spec a running lab was built from. */
   labSpec(lab: string): Promise<LabSpec | null>;
   exec(lab: string, host: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
-  /**
-   * Starts a long-running argv (e.g. tcpdump) with byte-safe streamed output and a way to stop it.
-   * Optional: without it the engine runs `spawnOverExec` (spawn-wrapper.ts) over `exec`.
-   */
-  spawn?(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess>;
+  /** Starts a long-running argv (e.g. tcpdump) with byte-safe streamed output and a way to stop it. */
+  spawn(lab: string, host: string, argv: string[], opts: SpawnOptions): Promise<SpawnedProcess>;
   /** A warm channel for quick scripts (observation): no per-call start-up cost. */
   channel(lab: string, host: string): ScriptChannel;
   observeScope(lab: string, host: string): ObserveScope;

@@ -6,8 +6,7 @@
 // Where the process leads its own process group (a `docker exec`, an SSH
 // session), the signal goes to the whole group, as a terminal's Ctrl-C
 // does: `exec -- sh -c 'sleep 9 | cat'` ends with everything it started.
-import type { ExecResult } from '../../shared/lab';
-import type { ExecOptions, ProcessSignal, SpawnOptions, SpawnedProcess } from './host-driver';
+import type { ProcessSignal } from './host-driver';
 
 const PID_LINE = /^\x1epid (\d+)\n/;
 
@@ -62,29 +61,4 @@ export class PidLineFilter {
     const pid = await this.pid;
     return this.ended || pid === null ? null : killArgv(signal, pid);
   }
-}
-
-/**
- * `spawn` for a driver that only has `exec` with streamed output: the same
- * PID-reporting wrapper, the exit code when exec returns, `kill` as another
- * exec on the same host. (exec also keeps the output, takes stdin only as
- * bytes, and cannot pause; a driver that streams for long should implement
- * `spawn` itself, as every built-in driver does.)
- */
-export function spawnOverExec(exec: (argv: string[], opts: ExecOptions) => Promise<ExecResult>, argv: readonly string[], opts: SpawnOptions): SpawnedProcess {
-  const pidFilter = new PidLineFilter((b) => opts.onStderr?.(b));
-  if (opts.stdin !== undefined && !Buffer.isBuffer(opts.stdin)) throw new Error('spawnOverExec: stdin must be bytes (a driver that streams input implements spawn)');
-  const exited = exec(pidReportingArgv(argv), { ...(opts.stdin ? { stdin: opts.stdin } : {}), onStdout: opts.onStdout, onStderr: (b) => pidFilter.push(b) }).then(
-    (r) => r.code,
-    () => -1,
-  ).finally(() => pidFilter.end());
-  return {
-    exited,
-    async kill(signal = 'TERM') {
-      const kill = await pidFilter.signalArgv(signal);
-      if (kill) await exec(kill, {}).catch(() => undefined);
-    },
-    pause: () => undefined,
-    resume: () => undefined,
-  };
 }

@@ -3,7 +3,8 @@
 import { ERROR_CODES } from '../../shared/errors';
 import type { Exercise, ExerciseSummary, PlayEvent, PlayReport, StepCheck } from '../../shared/exercise';
 import { PodnetError } from '../errors';
-import type { Engine, UpOptions, UpResult } from '../index';
+import type { LabSource } from '../lab-source';
+import type { UpOptions, UpResult } from '../lifecycle/up-options';
 import { findExercise, loadExercises } from './exercise-catalog';
 import { exerciseLabSource, resolveExercise } from './exercise-lab';
 import { engineCheckEnv, type LabOps } from './engine-check-env';
@@ -22,7 +23,11 @@ export interface ExerciseApi {
   playExercise(idOrNumber: string, opts?: { lab?: string; keep?: boolean; onEvent?(e: PlayEvent): void; signal?: AbortSignal }): Promise<PlayReport>;
 }
 
-export type ExerciseHost = LabOps & Pick<Engine, 'up' | 'down'>;
+/** What exercises use of the engine (the facade is one). */
+export interface ExerciseHost extends LabOps {
+  up(source: LabSource, opts?: UpOptions): Promise<UpResult>;
+  down(lab: string): Promise<string[]>;
+}
 
 const summary = (e: Exercise): ExerciseSummary => ({ id: e.id, number: e.number, title: e.title, lab: e.lab, minutes: e.minutes, steps: e.steps });
 

@@ -12,9 +12,10 @@
 import type { HostState, NetnsState, Snapshot } from '../../shared/snapshot';
 import { formatRoute, lookupRoute } from '../observe/route-lookup';
 import { allHosts } from '../observe/snapshot-nodes';
+import { UNDERLAY_NODE } from '../spec/names';
 
 /** The node the lab's underlay switch is called by (captures, hops). */
-export const UNDERLAY_NODE = 'underlay';
+export { UNDERLAY_NODE };
 
 export interface PathNamespace {
   /** As the path's hops name it: `host1/a`, `host1`, `underlay`, `internet`. */

@@ -7,8 +7,9 @@ import type { PlanContext } from './plan-context';
 import { isolatedHostSteps } from './underlay-port';
 import { responderScriptStep, responderSteps, waitForResponder } from './responder';
 import { cmd, type HostPlan, type Step } from './step';
+import { INTERNET_NODE } from '../spec/names';
 
-export const INTERNET_NODE = 'internet';
+export { INTERNET_NODE };
 /** The address sits on loopback: it needs no kernel module (a dummy device might be missing). */
 const DEVICE = 'lo';
 

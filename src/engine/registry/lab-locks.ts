@@ -13,10 +13,9 @@ import type { LabSpec } from '../spec/lab-spec';
 import { machineName } from '../util/process-identity';
 import { LockFiles, isLockHeld, type HeldLock, type LockOwner } from './lock-files';
 
-/** Where labs of a spec live, as a lock-name part: `docker`, `docker-<hash of the engine>`, `local`, `ssh`. */
+/** Where labs of a spec live, as a lock-name part: the driver (`docker`, `local`, `ssh`), or `<driver>-<hash of the engine>` on another machine's engine. */
 export function labPlace(spec: Pick<LabSpec, 'driver' | 'engine'>): string {
-  if (spec.driver !== 'docker') return spec.driver;
-  return spec.engine ? `docker-${createHash('sha256').update(spec.engine).digest('hex').slice(0, 12)}` : 'docker';
+  return spec.engine ? `${spec.driver}-${createHash('sha256').update(spec.engine).digest('hex').slice(0, 12)}` : spec.driver;
 }
 
 /** How long `up` waits for another build to finish picking its underlay (a few milliseconds, normally). */

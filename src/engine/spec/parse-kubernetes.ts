@@ -7,6 +7,7 @@
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_SERVICE_CIDR } from '../kube/service-model';
 import { KUBE_DNS_LABELS, KUBE_DNS_NAMESPACE } from '../kube/builtin-services';
 import type { KubeServiceInput } from '../kube/service-types';
+import type { DriverRules } from './driver-traits';
 import type { FieldPath } from './field-path';
 import type { LabFile } from './lab-schema';
 import type { LabSpec } from './lab-spec';
@@ -42,16 +43,16 @@ function firstKubeField(file: LabFile, origins: SpecOrigins): FieldPath | null {
  * Fills `spec.kubernetes` (null when the file has no Kubernetes field) and,
  * with cluster DNS, adds its server pod to the first host (and its origin).
  */
-export function applyKubernetes(file: LabFile, spec: LabSpec, origins: SpecOrigins): SpecIssue[] {
+export function applyKubernetes(file: LabFile, spec: LabSpec, origins: SpecOrigins, drivers: DriverRules): SpecIssue[] {
   const first = firstKubeField(file, origins);
   spec.kubernetes = null;
   if (!first) return [];
   if (spec.network.mode !== 'pod-cidr') {
     return [{ path: first, atKey: true, message: 'Services, NetworkPolicies, namespaces, labels and hostPorts need a pod network', hint: 'set `network: { mode: pod-cidr }` (docker0 mode has no Kubernetes)' }];
   }
-  if (spec.driver === 'ssh') {
-    // Its teardown removes what the lab's manifest lists, which does not yet read rule files (kube-proxy's, portmap's).
-    return [{ path: first, atKey: true, message: 'Services, NetworkPolicies, namespaces, labels and hostPorts are not yet supported on the ssh driver', hint: 'run this lab with the docker or local driver' }];
+  if (!drivers.traits(spec.driver).kubernetes) {
+    // E.g. a machine's teardown removes what the lab's manifest lists, which does not yet read rule files (kube-proxy's, portmap's).
+    return [{ path: first, atKey: true, message: `Services, NetworkPolicies, namespaces, labels and hostPorts are not yet supported on the ${spec.driver} driver`, hint: `run this lab with the ${drivers.kindsWith('kubernetes').join(' or ')} driver` }];
   }
   const issues: SpecIssue[] = [];
   const cluster = file.kubernetes !== undefined || file.services !== undefined;

@@ -1,5 +1,6 @@
 // Cross-field checks of a normalized lab that need no address allocation:
 // names, duplicates, mode/backend combinations, publishing targets.
+import type { DriverRules } from './driver-traits';
 import type { LabFile } from './lab-schema';
 import type { LabSpec } from './lab-spec';
 import { MAX_PODS_PER_LAB } from './limits';
@@ -12,8 +13,8 @@ function namePath(itemPath: FieldPath, isListItem: boolean): FieldPath {
   return isListItem ? [...itemPath, 'name'] : itemPath;
 }
 
-/** `pn-flannel.<VNI>` must fit an interface name (15 characters). */
-const SSH_MAX_VNI = 9999;
+/** The longest name of a network interface. */
+const IFNAME_MAX = 15;
 
 /** A lab too large to build (checked before anything is allocated for it). */
 export function labSizeIssue(spec: LabSpec, file: LabFile): SpecIssue | null {
@@ -22,7 +23,8 @@ export function labSizeIssue(spec: LabSpec, file: LabFile): SpecIssue | null {
   return { path: file.pods !== undefined ? ['pods'] : ['hosts'], message: `the lab has ${pods} pods; at most ${MAX_PODS_PER_LAB} fit in one lab`, hint: 'fewer hosts, or fewer pods per host' };
 }
 
-export function validateLab(spec: LabSpec, file: LabFile, origins: SpecOrigins): SpecIssue[] {
+export function validateLab(spec: LabSpec, file: LabFile, origins: SpecOrigins, drivers: DriverRules): SpecIssue[] {
+  const traits = drivers.traits(spec.driver);
   const issues: SpecIssue[] = [];
   const hostsAreList = Array.isArray(file.hosts);
 
@@ -91,12 +93,12 @@ export function validateLab(spec: LabSpec, file: LabFile, origins: SpecOrigins):
     } else seenPorts.set(key, k);
   });
 
-  if (spec.driver === 'ssh') {
+  if (traits.hostsAreMachines) {
     spec.hosts.forEach((h, i) => {
-      if (!h.ssh) issues.push({ path: origins.hosts[i]!, message: `host ${h.name} has no \`ssh\` settings (driver: ssh)`, hint: 'add ssh: { address: …, user: … }' });
+      if (!h.ssh) issues.push({ path: origins.hosts[i]!, message: `host ${h.name} has no \`ssh\` settings (driver: ${spec.driver})`, hint: 'add ssh: { address: …, user: … }' });
     });
-    if (file.underlay?.subnet) issues.push({ path: ['underlay', 'subnet'], message: 'the ssh driver uses the machines\' own network as the underlay', hint: 'remove underlay.subnet' });
-    if (spec.internet) issues.push({ path: ['internet'], message: '`internet` is not available with the ssh driver', hint: 'remove it; the machines have their own uplink' });
+    if (file.underlay?.subnet) issues.push({ path: ['underlay', 'subnet'], message: `the ${spec.driver} driver uses the machines' own network as the underlay`, hint: 'remove underlay.subnet' });
+    if (spec.internet) issues.push({ path: ['internet'], message: `\`internet\` is not available with the ${spec.driver} driver`, hint: 'remove it; the machines have their own uplink' });
     const machines = new Map<string, string>();
     spec.hosts.forEach((h, i) => {
       if (!h.ssh) return;
@@ -105,16 +107,19 @@ export function validateLab(spec: LabSpec, file: LabFile, origins: SpecOrigins):
       if (other) issues.push({ path: [...origins.hosts[i]!, 'ssh', 'address'], message: `${h.name} and ${other} are the same machine (${key})`, hint: 'a machine holds one host of one lab at a time' });
       else machines.set(key, h.name);
     });
-    if (net.backend === 'vxlan' && net.vxlan.vni > SSH_MAX_VNI) {
-      issues.push({ path: ['network', 'vxlan', 'vni'], message: `on real machines the VXLAN device is pn-flannel.<VNI> (at most 15 characters), so the VNI must be at most ${SSH_MAX_VNI}` });
+    // The VXLAN device is named as the driver names links: `<prefix>flannel.<VNI>` must fit an interface name.
+    const device = traits.linkName('flannel.');
+    const maxVni = 10 ** (IFNAME_MAX - device.length) - 1;
+    if (net.backend === 'vxlan' && net.vxlan.vni > maxVni) {
+      issues.push({ path: ['network', 'vxlan', 'vni'], message: `on real machines the VXLAN device is ${device}<VNI> (at most ${IFNAME_MAX} characters), so the VNI must be at most ${maxVni}` });
     }
   } else {
     spec.hosts.forEach((h, i) => {
-      if (h.ssh) issues.push({ path: [...origins.hosts[i]!, 'ssh'], atKey: true, message: `\`ssh\` settings need \`driver: ssh\` (driver is ${spec.driver})` });
+      if (h.ssh) issues.push({ path: [...origins.hosts[i]!, 'ssh'], atKey: true, message: `\`ssh\` settings need \`driver: ${drivers.kindsWith('hostsAreMachines').join(' | ')}\` (driver is ${spec.driver})` });
     });
   }
-  if (spec.engine !== null && spec.driver !== 'docker') {
-    issues.push({ path: ['engine'], atKey: true, message: '`engine` applies to the docker driver only' });
+  if (spec.engine !== null && !traits.remoteEngines) {
+    issues.push({ path: ['engine'], atKey: true, message: `\`engine\` applies to the ${drivers.kindsWith('remoteEngines').join(' and ')} driver only` });
   }
   return issues;
 }

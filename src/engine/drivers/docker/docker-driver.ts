@@ -16,10 +16,14 @@ import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
 import type { HostPlan } from '../../plan/step';
 import type { LabRegistry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
-import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ImageProgress, ObserveScope, ReviveRequest, ReviveResult, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ImageBuildOptions, ImageProgress, ObserveScope, ReviveRequest, ReviveResult, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import type { PlacementFacts } from '../../ipam/allocate-lab';
+import { DOCKER_CAPABILITIES } from './docker-definition';
 import type { Allocation } from '../../ipam/allocation';
+import { underlayAddressOf } from '../../ipam/underlay-address';
 import { currentBuilder } from '../builder';
-import { ownedByOther, refuseOthersLab } from '../lab-owner';
+import { collectUnfinished } from '../collect-unfinished';
+import { refuseOthersLab } from '../lab-owner';
 import { PhaseReader } from '../phase-reader';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
@@ -88,6 +92,7 @@ const GOING = new Set(['removing', 'dead']);
 
 export class DockerDriver implements HostDriver {
   readonly kind = 'docker' as const;
+  readonly capabilities = DOCKER_CAPABILITIES;
   readonly planContext = DOCKER_PLAN_CONTEXT;
   private readonly channels = new ChannelPool();
   private readonly docker: Docker;
@@ -99,9 +104,9 @@ export class DockerDriver implements HostDriver {
     this.docker = guardDockerCalls(opts.docker, opts.engineLabel ?? process.env.DOCKER_HOST ?? 'the local socket');
   }
 
-  /** The engine's client (image builds). */
-  get client(): Docker {
-    return this.docker;
+  async buildImage(opts: ImageBuildOptions): Promise<string> {
+    await this.preflight();
+    return buildNodeImage(this.docker, { resourcesDir: this.opts.resourcesDir, method: opts.method ?? 'auto', onLine: opts.onLine, ...(opts.signal ? { signal: opts.signal } : {}) });
   }
 
   async preflight(): Promise<void> {
@@ -120,7 +125,12 @@ export class DockerDriver implements HostDriver {
     }
   }
 
-  async takenSubnets(): Promise<string[]> {
+  /** The lab gets a switch of its own: a free subnet is picked beside Docker's networks and other labs' underlays. */
+  async placement(): Promise<PlacementFacts> {
+    return { takenSubnets: await this.takenSubnets() };
+  }
+
+  private async takenSubnets(): Promise<string[]> {
     const [nets, labs] = await Promise.all([this.docker.listNetworks(), this.docker.listContainers({ all: true, filters: { label: [LABELS.underlay] } })]);
     const dockerNets = nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''));
     const labUnderlays = labs.map((c) => c.Labels[LABELS.underlay] ?? '');
@@ -439,22 +449,15 @@ export class DockerDriver implements HostDriver {
   }
 
   async collectGarbage(): Promise<GcResult> {
-    const removed: string[] = [];
-    const kept: LabSummary[] = [];
-    for (const lab of await this.labs()) {
-      const summary = summarize(lab);
-      // Only this user's labs: another user's, even half built, is theirs to remove.
-      if (ownedByOther(summary.owner)) continue;
-      if (summary.status !== 'failed') {
-        kept.push(await this.summary(lab, true));
-        continue;
-      }
-      this.channels.closeLab(lab.name);
-      await this.remove(lab.containers, labFilter(lab.name));
-      await this.opts.registry?.remove(lab.name);
-      removed.push(lab.name);
-    }
-    return { removed, kept };
+    return collectUnfinished(await this.labs(), {
+      summary: summarize,
+      kept: (lab) => this.summary(lab, true),
+      remove: async (lab) => {
+        this.channels.closeLab(lab.name);
+        await this.remove(lab.containers, labFilter(lab.name));
+        await this.opts.registry?.remove(lab.name);
+      },
+    });
   }
 
   async dispose(): Promise<void> {
@@ -471,10 +474,9 @@ function extraHosts(allocation: Allocation): string[] {
 /** A host's container: the node image, no Docker network (eth0 comes from the lab's own switch), the lab's labels. */
 /** A host's (or the internet node's) address on the underlay. */
 function underlayIpOf(allocation: Allocation, host: string): string {
-  const h = allocation.hosts.find((x) => x.name === host);
-  if (h) return h.underlayIp;
-  if (allocation.internet) return allocation.internet.underlayIp;
-  throw new Error(`no underlay address allocated for ${host}`);
+  const ip = underlayAddressOf(allocation, host);
+  if (!ip) throw new Error(`no underlay address allocated for ${host}`);
+  return ip;
 }
 
 function hostContainer(lab: string, allocation: Allocation, hp: HostPlan, identity: Record<string, string>): Docker.ContainerCreateOptions & { name: string } {

@@ -3,12 +3,13 @@
 // what it means for the lab, and what to do.
 import { ERROR_CODES } from '../../../shared/errors';
 import { PodnetError } from '../../errors';
+import { noSuchHost } from '../host-errors';
 
 /** The error as a lab error, or the error itself when it is none of these. */
 export function hostError(lab: string, host: string, e: unknown): unknown {
   const status = (e as { statusCode?: number } | null)?.statusCode;
   const message = e instanceof Error ? e.message : String(e);
-  if (status === 404) return new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
+  if (status === 404) return noSuchHost(lab, host);
   if (status !== 409) return e;
   const what = /is paused/i.test(message) ? 'paused' : /restarting/i.test(message) ? 'restarting' : /not running/i.test(message) ? 'stopped' : null;
   if (!what) return e;

@@ -1,5 +1,6 @@
 // How Docker objects of a lab are named and labelled. `down` and `gc` find
 // everything by these labels alone.
+import { UNDERLAY_NODE } from '../../spec/names';
 
 export const LABELS = {
   lab: 'podnet.lab',
@@ -23,7 +24,7 @@ export const BUILT_ROLE = 'built';
 export const builtMarkerName = (lab: string) => `podnet-${lab}-built`;
 
 /** The container that is the lab's underlay: an L2 switch (a bridge) every host's eth0 is plugged into. */
-export const SWITCH = 'underlay';
+export const SWITCH = UNDERLAY_NODE;
 export const SWITCH_BRIDGE = 'underlay';
 
 export const containerName = (lab: string, host: string) => `podnet-${lab}-${host}`;

@@ -9,17 +9,21 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { ERROR_CODES } from '../../../shared/errors';
 import type { ExecResult, LabFault, LabSummary } from '../../../shared/lab';
-import { PodnetError, isPodnetError, throwIfAborted } from '../../errors';
+import { PodnetError, throwIfAborted } from '../../errors';
 import { DOCKER_PLAN_CONTEXT } from '../../plan/plan-context';
+import { underlayAddressOf } from '../../ipam/underlay-address';
 import type { LabSpec } from '../../spec/lab-spec';
 import { isValidName } from '../../spec/names';
-import { firstFailure, mapLimit } from '../../util/map-limit';
 import { builderAlive, builderPid, currentBuilder } from '../builder';
-import { ownedByOther, refuseOthersLab } from '../lab-owner';
+import { refuseOthersLab } from '../lab-owner';
 import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
-import { PhaseReader } from '../phase-reader';
+import { noSuchHost } from '../host-errors';
+import { applyHostScripts } from '../apply-host-scripts';
+import { collectUnfinished } from '../collect-unfinished';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
+import type { PlacementFacts } from '../../ipam/allocate-lab';
+import { LOCAL_CAPABILITIES } from './local-definition';
 import { LOCAL_ROOT, NETNS_DIR, SWITCH, hostNamespaces, labDir, labRecordFile, netnsName, nsenterArgv } from './local-layout';
 import { checkLocalPrerequisites } from './local-preflight';
 import { openProcessChannel, runProcess, spawnProcess } from './local-process';
@@ -45,6 +49,7 @@ const PARALLEL_HOSTS = 4;
 
 export class LocalDriver implements HostDriver {
   readonly kind = 'local' as const;
+  readonly capabilities = LOCAL_CAPABILITIES;
   /** Inside a host everything is as in a container: pods are `a`, `b`; files in /etc/podnet. */
   readonly planContext = DOCKER_PLAN_CONTEXT;
   private readonly channels = new ChannelPool();
@@ -55,8 +60,9 @@ export class LocalDriver implements HostDriver {
     checkLocalPrerequisites();
   }
 
-  async takenSubnets(): Promise<string[]> {
-    return (await this.records()).map((r) => r.underlay ?? '').filter(Boolean);
+  /** The lab gets a switch namespace of its own: a free subnet is picked beside the other local labs' underlays. */
+  async placement(): Promise<PlacementFacts> {
+    return { takenSubnets: (await this.records()).map((r) => r.underlay ?? '').filter(Boolean) };
   }
 
   async ensureReady(): Promise<string> {
@@ -69,7 +75,7 @@ export class LocalDriver implements HostDriver {
     const hosts = req.plan.hosts.map((hp) => ({
       name: hp.host,
       role: hp.role,
-      address: hp.role === 'internet' ? allocation.internet!.underlayIp : allocation.hosts.find((h) => h.name === hp.host)!.underlayIp,
+      address: underlayAddressOf(allocation, hp.host)!,
     }));
     const record: LocalLabRecord = { name: lab, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), run: req.run.id, owner: req.run.owner, underlay: allocation.underlay.subnet, hosts };
     await mkdir(labDir(lab, this.root), { recursive: true });
@@ -83,21 +89,18 @@ export class LocalDriver implements HostDriver {
 
     const entries = allocation.hosts.map((h) => ({ name: h.name, ip: h.underlayIp }));
     if (allocation.internet) entries.push({ name: 'internet', ip: allocation.internet.address });
-    const tails = new Map<string, string>();
-    const results = await mapLimit(hosts, PARALLEL_HOSTS, async (h) => {
-      const reader = new PhaseReader(h.name, req.onEvent);
-      const script = hostPrelude(lab, h.name, hostsFile(h.name, entries), this.root) + req.scripts.get(h.name)!;
-      const result = await runProcess(nsenterArgv(hostNamespaces(lab, h.name, this.root), ['sh', '-s']), {
-        stdin: script,
-        env: hostEnv(lab, h.name),
-        onStdout: (b) => reader.push(b),
-        ...(req.signal ? { signal: req.signal } : {}),
-      });
-      reader.check(result);
-      tails.set(h.name, reader.tail);
+    const tails = await applyHostScripts({
+      hosts: hosts.map((h) => h.name),
+      limit: PARALLEL_HOSTS,
+      onEvent: req.onEvent,
+      run: (host, reader) =>
+        runProcess(nsenterArgv(hostNamespaces(lab, host, this.root), ['sh', '-s']), {
+          stdin: hostPrelude(lab, host, hostsFile(host, entries), this.root) + req.scripts.get(host)!,
+          env: hostEnv(lab, host),
+          onStdout: (b) => reader.push(b),
+          ...(req.signal ? { signal: req.signal } : {}),
+        }),
     });
-    const failure = firstFailure(results, (e) => isPodnetError(e) && e.code === ERROR_CODES.CANCELLED);
-    if (failure) throw failure;
     await this.writeRecord({ ...record, status: 'running' });
     return { tails };
   }
@@ -177,18 +180,9 @@ export class LocalDriver implements HostDriver {
   }
 
   async collectGarbage(): Promise<GcResult> {
-    const removed: string[] = [];
-    const kept: LabSummary[] = [];
-    for (const r of await this.records()) {
-      const summary = this.summarize(r);
-      if (ownedByOther(summary.owner)) continue;
-      if (summary.status !== 'failed') {
-        kept.push(summary);
-        continue;
-      }
-      await this.teardown(r.name);
-      removed.push(r.name);
-    }
+    // Only root can remove namespaces: another user's gc leaves local labs alone.
+    if (process.getuid?.() !== 0) return { removed: [], kept: [] };
+    const { removed, kept } = await collectUnfinished(await this.records(), { summary: (r) => this.summarize(r), remove: (r) => this.teardown(r.name).then(() => undefined) });
     // Namespaces of labs whose folder is gone (a removed /run/podnet). A lab's folder is made before its first
     // namespace, so a lab being built right now (by any process) always has one.
     const orphans = new Set(
@@ -209,7 +203,7 @@ export class LocalDriver implements HostDriver {
 
   private namespaces(lab: string, host: string) {
     if (!isValidName(lab) || !isValidName(host) || !existsSync(`${NETNS_DIR}/${netnsName(lab, host)}`)) {
-      throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host} on this machine`, { hint: 'see `podnet ls` for the hosts of each lab' });
+      throw noSuchHost(lab, host, ' on this machine');
     }
     return hostNamespaces(lab, host, this.root);
   }

@@ -7,10 +7,12 @@
 // and its own hostname — what docs/networking.md shows, on the machine's kernel.
 // Names cannot clash: lab and host names never contain a dot.
 
+import { UNDERLAY_NODE } from '../../spec/names';
+
 export const LOCAL_ROOT = '/run/podnet/local';
 export const NETNS_DIR = '/run/netns';
 /** The lab's underlay: a namespace holding one bridge (reserved host name). */
-export const SWITCH = 'underlay';
+export const SWITCH = UNDERLAY_NODE;
 export const SWITCH_BRIDGE = 'underlay';
 
 export const netnsName = (lab: string, host: string) => `podnet.${lab}.${host}`;

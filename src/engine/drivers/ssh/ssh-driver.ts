@@ -13,12 +13,13 @@ import type { Step } from '../../plan/step';
 import type { LabRegistry, RegistryEntry } from '../../registry/lab-registry';
 import type { LabSpec } from '../../spec/lab-spec';
 import { shellQuote } from '../../util/shell-quote';
-import { firstFailure } from '../../util/map-limit';
 import { builderAlive, builderPid, currentBuilder } from '../builder';
 import { othersLabError, ownedByOther } from '../lab-owner';
 import { currentOwner } from '../../util/process-identity';
-import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, PrepareOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
-import { PhaseReader } from '../phase-reader';
+import type { CreateRequest, CreateResult, ExecOptions, GcResult, HostDriver, ObserveScope, PlacementOptions, ShellOptions, ShellStream, SpawnOptions, SpawnedProcess } from '../host-driver';
+import { applyHostScripts } from '../apply-host-scripts';
+import { collectUnfinished } from '../collect-unfinished';
+import { noSuchHost } from '../host-errors';
 import { ChannelPool } from '../channel-pool';
 import type { ScriptChannel } from '../script-channel';
 import { assessHostCheck, checkNeeds, hostCheckScript } from './host-check';
@@ -32,6 +33,8 @@ import { spawnOverSsh } from './ssh-spawn';
 import { asRoot, connectionKey, targetOf, type SshTarget } from './ssh-target';
 import { recordBeforeScript, teardownScript } from './teardown-script';
 import type { DiscoveredUnderlay } from '../../ipam/allocate';
+import type { PlacementFacts } from '../../ipam/allocate-lab';
+import { SSH_CAPABILITIES } from './ssh-definition';
 
 export interface SshDriverOptions {
   registry: LabRegistry;
@@ -51,6 +54,7 @@ const TEARDOWN_TIMEOUT_MS = 120_000;
 
 export class SshDriver implements HostDriver {
   readonly kind = 'ssh' as const;
+  readonly capabilities = SSH_CAPABILITIES;
   readonly planContext = SSH_PLAN_CONTEXT;
   private readonly connections = new Map<string, SshConnection>();
   private readonly channels = new ChannelPool();
@@ -61,15 +65,16 @@ export class SshDriver implements HostDriver {
 
   async preflight(): Promise<void> {}
 
-  async takenSubnets(): Promise<string[]> {
-    return [];
-  }
-
   async ensureReady(): Promise<string> {
     return 'machines reached over SSH';
   }
 
-  async prepareHosts(spec: LabSpec, opts: PrepareOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>> {
+  /** The underlay is the machines' own network: each machine is reached, verified and checked, and its address found on it. */
+  async placement(spec: LabSpec, opts: PlacementOptions): Promise<PlacementFacts> {
+    return { takenSubnets: null, discovered: await this.prepareHosts(spec, opts) };
+  }
+
+  private async prepareHosts(spec: LabSpec, opts: PlacementOptions): Promise<ReadonlyMap<string, DiscoveredUnderlay>> {
     const needs = checkNeeds(spec);
     const found = new Map<string, DiscoveredUnderlay>();
     const results = await Promise.allSettled(
@@ -117,25 +122,23 @@ export class SshDriver implements HostDriver {
     const entry: RegistryEntry = { name: spec.name, driver: 'ssh', engine: null, spec, source: req.source, builder: currentBuilder(), status: 'building', createdAt: new Date().toISOString(), run: req.run.id, owner: req.run.owner, underlay };
     await this.opts.registry.put(entry);
     this.entries.set(spec.name, entry);
-    const tails = new Map<string, string>();
-    const results = await Promise.allSettled(
-      req.plan.hosts.map(async (hp) => {
-        const t = targetOf(spec.hosts.find((h) => h.name === hp.host)!);
-        req.onEvent({ type: 'host-created', host: hp.host });
+    const plans = new Map(req.plan.hosts.map((hp) => [hp.host, hp] as const));
+    const tails = await applyHostScripts({
+      hosts: [...plans.keys()],
+      onEvent: req.onEvent,
+      run: (host, reader) => {
+        const hp = plans.get(host)!;
+        const t = targetOf(spec.hosts.find((h) => h.name === host)!);
+        req.onEvent({ type: 'host-created', host });
         const manifest = labManifest(spec.name, hp, SSH_STATE_DIR, { owner: req.run.owner, run: req.run.id });
         const own: Step[] = [
           { kind: 'file', path: `${SSH_STATE_DIR}/manifest.json`, content: JSON.stringify(manifest, null, 2) + '\n', mode: 0o644 },
           { kind: 'file', path: `${SSH_STATE_DIR}/down.sh`, content: teardownScript(manifest), mode: 0o755 },
         ];
-        const script = `set -eu\n${renderSteps(own)}${recordBeforeScript(manifest)}${req.scripts.get(hp.host)!}`;
-        const reader = new PhaseReader(hp.host, req.onEvent);
-        const r = await this.connection(t).exec(asRoot(t.user, ['sh', '-s']), { stdin: script, wait: true, onStdout: (b) => reader.push(b), ...(req.signal ? { signal: req.signal } : {}) });
-        reader.check(r);
-        tails.set(hp.host, reader.tail);
-      }),
-    );
-    const failure = firstFailure(results, (e) => isPodnetError(e) && e.code === ERROR_CODES.CANCELLED);
-    if (failure) throw failure;
+        const script = `set -eu\n${renderSteps(own)}${recordBeforeScript(manifest)}${req.scripts.get(host)!}`;
+        return this.connection(t).exec(asRoot(t.user, ['sh', '-s']), { stdin: script, wait: true, onStdout: (b) => reader.push(b), ...(req.signal ? { signal: req.signal } : {}) });
+      },
+    });
     const running: RegistryEntry = { ...entry, status: 'running' };
     await this.opts.registry.put(running);
     this.entries.set(spec.name, running);
@@ -238,23 +241,8 @@ export class SshDriver implements HostDriver {
   }
 
   async collectGarbage(): Promise<GcResult> {
-    const removed: string[] = [];
-    const kept: LabSummary[] = [];
-    for (const e of (await this.opts.registry.all()).filter((x) => x.driver === 'ssh')) {
-      const summary = this.summarize(e);
-      if (ownedByOther(summary.owner)) continue;
-      if (summary.status !== 'failed') {
-        kept.push(summary);
-        continue;
-      }
-      try {
-        await this.destroySpec(e.spec);
-        removed.push(e.name);
-      } catch {
-        kept.push(summary); // a machine is away: nothing can be removed there now
-      }
-    }
-    return { removed, kept };
+    const labs = (await this.opts.registry.all()).filter((x) => x.driver === 'ssh');
+    return collectUnfinished(labs, { summary: (e) => this.summarize(e), remove: (e) => this.destroySpec(e.spec).then(() => undefined), keepUnremovable: true });
   }
 
   async dispose(): Promise<void> {
@@ -307,7 +295,7 @@ ${opts.run ? `grep -q ${q(`"run": ${JSON.stringify(opts.run)},`)} ${m} || { echo
   private async target(lab: string, host: string): Promise<SshTarget> {
     const e = this.entries.get(lab) ?? (await this.entry(lab));
     const h = e?.spec.hosts.find((x) => x.name === host);
-    if (!h?.ssh) throw new PodnetError(ERROR_CODES.TARGET, `lab ${lab} has no host ${host}`, { hint: 'see `podnet ls` for the hosts of each lab' });
+    if (!h?.ssh) throw noSuchHost(lab, host);
     return targetOf(h);
   }
 }

@@ -1,8 +1,8 @@
 // Turns per-host driver events into the lab-level steps the user watches:
 // image, underlay, hosts, pods, overlay, publishing, ready.
-import { UP_PHASES, type UpPhase, type UpProgress } from '../shared/lab';
-import type { DriverEvent } from './drivers/host-driver';
-import type { LabPlan, PlanPhase } from './plan/step';
+import { UP_PHASES, type UpPhase, type UpProgress } from '../../shared/lab';
+import type { DriverEvent } from '../drivers/host-driver';
+import type { LabPlan, PlanPhase } from '../plan/step';
 
 const HOST_PHASES: (PlanPhase | 'done')[] = ['hosts', 'pods', 'overlay', 'publishing', 'ready', 'done'];
 

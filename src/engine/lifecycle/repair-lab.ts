@@ -4,18 +4,18 @@
 // read back and checked; the peers are not touched (the plan is derived from
 // the lab's identity, so their tunnels and routes already point at the
 // right addresses and VTEP MACs).
-import { ERROR_CODES } from '../shared/errors';
-import type { HostState } from '../shared/snapshot';
-import type { LabRepair, LabSummary } from '../shared/lab';
-import type { HostDriver } from './drivers/host-driver';
-import { PodnetError } from './errors';
-import { allocate } from './ipam/allocate';
-import { observeScript } from './observe/observe-script';
-import { parseObservation } from './observe/parse-observation';
-import { planLab } from './plan/plan-lab';
-import { renderHostScript } from './plan/render-script';
-import { readinessProblems } from './ready-check';
-import type { LabLocks } from './registry/lab-locks';
+import { ERROR_CODES } from '../../shared/errors';
+import type { HostState } from '../../shared/snapshot';
+import type { LabRepair, LabSummary } from '../../shared/lab';
+import type { HostDriver } from '../drivers/host-driver';
+import { PodnetError } from '../errors';
+import { allocate } from '../ipam/allocate';
+import { observeScript } from '../observe/observe-script';
+import { parseObservation } from '../observe/parse-observation';
+import { planLab } from '../plan/plan-lab';
+import { renderHostScript } from '../plan/render-script';
+import { readinessProblems } from '../ready-check';
+import type { LabLocks } from '../registry/lab-locks';
 
 export async function repairLab(driver: HostDriver, summary: LabSummary, deps: { locks: LabLocks; signal?: AbortSignal }): Promise<LabRepair> {
   const started = performance.now();
