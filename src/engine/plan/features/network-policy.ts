@@ -22,6 +22,13 @@ import type { Expectation } from '../expected-state';
 import { syncVersionFor } from '../kube-router-names';
 import { kubeRouterInstallSteps, renderKubeRouterNode } from '../kube-router-netpol';
 import type { HostInput, NetworkFeature } from '../network-feature';
+import { cmd } from '../step';
+
+/**
+ * The node image has ipset; a host that is this machine (local driver) may
+ * not: say so before anything is loaded, instead of the shell's "not found".
+ */
+export const IPSET_CHECK = cmd('sh', '-c', 'command -v ipset >/dev/null || { echo "NetworkPolicies need ipset on the host: apt-get install ipset" >&2; exit 1; }');
 
 /** Where kube-router's inputs are written on a host. */
 export const kubeRouterDir = (stateDir: string): string => `${stateDir}/kube-router`;
@@ -33,7 +40,7 @@ export const networkPolicy: NetworkFeature = {
     const cluster = labNetpolCluster(spec, allocation);
     if (!cluster) return {};
     const rules = renderKubeRouterNode(cluster, host.name, { syncVersion: syncVersionFor(spec.name), serviceClusterIpRange: spec.kubernetes!.serviceCidr });
-    return { ready: kubeRouterInstallSteps(rules, kubeRouterDir(ctx.stateDir)) };
+    return { ready: [IPSET_CHECK, ...kubeRouterInstallSteps(rules, kubeRouterDir(ctx.stateDir))] };
   },
   expected: ({ spec, allocation, host }: HostInput): Expectation[] => {
     const cluster = labNetpolCluster(spec, allocation);
