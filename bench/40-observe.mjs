@@ -1,6 +1,8 @@
-// Observation benchmark (issue 10): `podnet inspect` and `podnet path` of a
-// 50-host lab, as whole commands (Node start-up included), with what they are
-// made of measured beside them in the same run. Prints figures; never fails on a number.
+// Observation benchmark (issues 10, 12): `podnet inspect` and `podnet path`
+// of a 50-host lab, as whole commands (Node start-up included), with what
+// they are made of measured beside them in the same run: the ping's path
+// (captured and traced) and a TCP connection's (traced: SYN, and the reset
+// of a port nobody listens on). Prints figures; never fails on a number.
 import { spawnSync } from 'node:child_process';
 import { RESOURCES, ROOT, loadEngine, median, ms, now, row, s } from './_lib.mjs';
 
@@ -15,11 +17,14 @@ const TO = `host${HOSTS}/pod4`;
 const { createEngine } = await loadEngine();
 const engine = createEngine({ resourcesDir: RESOURCES });
 
-function command(args) {
+// The TCP probe goes to a port no pod listens on: the SYN arrives and a reset answers (exit 1: not accepted).
+const TCP_PORT = 81;
+
+function command(args, okCodes = [0]) {
   const t0 = now();
   const r = spawnSync(process.execPath, [`${ROOT}bin/podnet.js`, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const elapsed = now() - t0;
-  if (r.status !== 0) throw new Error(`podnet ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (!okCodes.includes(r.status)) throw new Error(`podnet ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { elapsed, stdout: r.stdout };
 }
 
@@ -44,7 +49,10 @@ try {
   const inspectWarm = [];
   const pathCmd = [];
   const pathCold = [];
+  const tcpCmd = [];
+  const tcpCold = [];
   let observed = '';
+  let traced = '';
   for (let i = 0; i < RUNS; i++) {
     node.push(timedSync(() => spawnSync(process.execPath, ['-e', '0'])));
     version.push(command(['--version']).elapsed);
@@ -60,9 +68,16 @@ try {
     if (!p.value.ok || !p.value.request.reached) throw new Error(`the path ${FROM} → ${TO} did not arrive`);
     pathCold.push(p.elapsed);
     observed = p.value.observed.join(', ');
+    const t = await timed(() => fresh.packetPath(LAB, FROM, `${TO}:${TCP_PORT}`));
+    if (!t.value.request.reached || !t.value.reply.reached) throw new Error(`the SYN ${FROM} → ${TO}:${TCP_PORT} or its reset did not arrive`);
+    tcpCold.push(t.elapsed);
+    traced = t.value.trace.traced.join(', ');
     await fresh.dispose();
     const cmd = command(['path', LAB, FROM, TO, '--json']);
     pathCmd.push(cmd.elapsed);
+    const tcp = command(['path', LAB, FROM, `${TO}:${TCP_PORT}`, '--json'], [1]);
+    if (!JSON.parse(tcp.stdout).trace.cleanup.verified) throw new Error('a trace mark was left behind');
+    tcpCmd.push(tcp.elapsed);
   }
 
   console.log(`\n(a) the ${HOSTS}-host lab (${HOSTS * 4} pods, ${HOSTS - 1} vxlan peers per host)`);
@@ -75,9 +90,13 @@ try {
   row('engine.inspect from a new engine (opens the channels)', ms(median(inspectCold)));
   row('engine.inspect again (warm channels)', ms(median(inspectWarm)));
   console.log(`\n(c) podnet path ${LAB} ${FROM} ${TO}`);
-  row('podnet path, whole command', s(median(pathCmd)), '≤ 2 s');
+  row('podnet path (a ping: captured and traced), whole command', s(median(pathCmd)), '≤ 2 s');
   row('engine.packetPath from a new engine', s(median(pathCold)));
   console.log(`  captured on: ${observed}`);
+  console.log(`\n(d) podnet path ${LAB} ${FROM} ${TO}:${TCP_PORT} (TCP: the SYN and the reset, traced)`);
+  row('podnet path --tcp, whole command', s(median(tcpCmd)), '≤ 2 s');
+  row('engine.packetPath (tcp) from a new engine', s(median(tcpCold)));
+  console.log(`  traced in: ${traced}`);
 } finally {
   await engine.down(LAB);
   await engine.dispose();

@@ -44,6 +44,7 @@ export function createClientApi(opts: ClientOptions): ClientApi {
   const launches = new Launches();
   const captures = new CaptureRegistry(engine, events, opts.saveFile);
   const watches = new Map<string, () => void>();
+  const paths = new Set<AbortController>();
   const terminals = new TerminalRegistry(
     (lab, target, size, shellOpts) => engine.shell(lab, target, size, shellOpts),
     {
@@ -122,7 +123,16 @@ export function createClientApi(opts: ClientOptions): ClientApi {
     async 'capture:discard'({ id }) {
       captures.discard(id);
     },
-    'path:trace': ({ lab, from, to }) => engine.packetPath(lab, from, to),
+    async 'path:trace'({ lab, from, to, protocol, port }) {
+      // A closed client (window, tab) cancels its traces: their marks are removed at once.
+      const controller = new AbortController();
+      paths.add(controller);
+      try {
+        return await engine.packetPath(lab, from, to, { signal: controller.signal, ...(protocol ? { protocol } : {}), ...(port !== undefined ? { port } : {}) });
+      } finally {
+        paths.delete(controller);
+      }
+    },
   };
 
   return {
@@ -138,6 +148,7 @@ export function createClientApi(opts: ClientOptions): ClientApi {
       events.close();
       terminals.closeAll();
       captures.dispose();
+      for (const p of paths) p.abort();
       for (const lab of [...watches.keys()]) unwatch(lab);
     },
   };

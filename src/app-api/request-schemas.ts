@@ -69,5 +69,16 @@ export const REQUEST_SCHEMAS: Schemas = {
   'capture:stop': z.strictObject({ id: captureId }),
   'capture:save': z.strictObject({ id: captureId }),
   'capture:discard': z.strictObject({ id: captureId }),
-  'path:trace': z.strictObject({ lab: name, from: target, to: z.union([target, z.ipv4()]) }),
+  'path:trace': z
+    .strictObject({
+      lab: name,
+      from: target,
+      to: z.union([target, z.ipv4()]),
+      protocol: z.enum(['icmp', 'tcp', 'udp']).optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+    })
+    .refine((r) => (r.protocol ?? (r.port !== undefined ? 'tcp' : 'icmp')) === 'icmp' ? r.port === undefined : r.port !== undefined, {
+      message: 'a TCP or UDP path needs a port (1–65535); a ping has none',
+      path: ['port'],
+    }),
 };

@@ -134,10 +134,13 @@ program
 
 program
   .command('path')
-  .description('the hops one ping really takes (captured in every namespace of the lab), and where it stops; exit 0 if the ping got its reply')
+  .description('the hops one ping, TCP connection or UDP datagram really takes and why: each hop\'s route, neighbour and fdb entry, every netfilter rule it met and the NAT done (traced in the namespaces it can cross, marks removed after); where it stops and what stopped it; exit 0 if it got its answer')
   .argument('<lab>', 'the lab name')
   .argument('<from>', 'host or host/pod')
-  .argument('<to>', 'host, host/pod, internet, or an IP address')
+  .argument('<to>', 'host, host/pod, internet, or an IPv4 address, with :port for TCP/UDP (host2/b:8080)')
+  .option('--tcp', 'one TCP connection attempt: the SYN and the SYN-ACK back (the default with a port)')
+  .option('--udp', 'one UDP datagram, and its answer if any')
+  .option('--icmp', 'one ping (the default without a port)')
   .option('--json', 'print as JSON')
   .action(async (lab: string, from: string, to: string, flags) => (await import('./commands/path')).pathCommand(lab, from, to, flags));
 

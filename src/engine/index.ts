@@ -5,7 +5,7 @@ import type Docker from 'dockerode';
 import { ERROR_CODES } from '../shared/errors';
 import type { CaptureListener, CaptureRequest } from '../shared/capture';
 import type { ExecResult, LabRepair, LabSummary } from '../shared/lab';
-import type { PacketPath } from '../shared/path';
+import type { PacketPath, PathProtocol } from '../shared/path';
 import type { Snapshot } from '../shared/snapshot';
 import { captureIn } from './access/capture-target';
 import { execIn, reachTarget, spawnIn } from './access/lab-target';
@@ -91,8 +91,12 @@ export interface Engine extends ExerciseApi {
    * Packets stream to `listener.onPacket`; `session.stop()` ends it, `session.pcap()` is the .pcap file.
    */
   startCapture(lab: string, request: CaptureRequest, listener?: CaptureListener): Promise<CaptureSession>;
-  /** Pings `from` → `to` while capturing in every namespace of the lab: the hops the packet really took. */
-  packetPath(lab: string, from: string, to: string, opts?: { signal?: AbortSignal }): Promise<PacketPath>;
+  /**
+   * Sends one probe `from` → `to` (`host2/b`, `host2:8080`, an address): a ping by default, TCP with a port
+   * unless told otherwise. Traces it in the namespaces it can cross (and captures a ping there): the hops
+   * it took and why — route, neighbour, fdb, every netfilter rule and NAT. `signal` ends it, marks removed.
+   */
+  packetPath(lab: string, from: string, to: string, opts?: { signal?: AbortSignal; protocol?: PathProtocol; port?: number | null }): Promise<PacketPath>;
   /** A terminal on a target: a login shell, or `opts.argv` (e.g. a ping) in its place. */
   shell(lab: string, target: string, size: { cols: number; rows: number }, opts?: { argv?: string[] }): Promise<ShellStream>;
   watch(lab: string, listener: SnapshotListener, onError?: (e: Error) => void): () => void;
@@ -228,6 +232,9 @@ export function createEngine(options: EngineOptions): Engine {
     async packetPath(lab, from, to, opts = {}) {
       const source = await reachTarget(drivers, lab, from);
       return traceLabPath(source, to, {
+        ...(opts.protocol ? { protocol: opts.protocol } : {}),
+        ...(opts.port != null ? { port: opts.port } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
         inspect: () => engine.inspect(lab),
         capture: async (node, filter) => kept(await captureIn({ ...source, target: parseTarget(node) }, { target: node, iface: 'any', filter })),
         ping: (destination, pattern) => engine.ping(lab, from, destination, { count: 2, pattern, ...(opts.signal ? { signal: opts.signal } : {}) }),

@@ -5,7 +5,7 @@ import type { CapturedPacket, CaptureRequest, CaptureSummary } from './capture';
 import type { Exercise, ExerciseSummary, StepCheck } from './exercise';
 import type { BuiltinLab, LabRepair, LabSummary, UpProgress } from './lab';
 import type { SerializedError } from './errors';
-import type { PacketPath } from './path';
+import type { PacketPath, PathProtocol } from './path';
 import type { Snapshot } from './snapshot';
 
 /** What to launch: a built-in lab by name, or the text of a lab file the user opened. */
@@ -105,8 +105,11 @@ export interface InvokeMap {
   'capture:save': { request: { id: string }; response: SavedCapture };
   /** Forgets a capture (stopping it if it runs). */
   'capture:discard': { request: { id: string }; response: void };
-  /** Pings `from` → `to` while capturing in every namespace: the hops the packet really took. */
-  'path:trace': { request: { lab: string; from: string; to: string }; response: PacketPath };
+  /**
+   * One ping (or a TCP connection attempt / UDP datagram to `port`) `from` → `to`, traced in the namespaces it
+   * can cross: the hops it really took and why each went where it went. A closed client cancels it.
+   */
+  'path:trace': { request: { lab: string; from: string; to: string; protocol?: PathProtocol; port?: number }; response: PacketPath };
 }
 
 /** A lab file the user picked: its name and text. */

@@ -3,7 +3,7 @@
 // panel under its own lab name and completed with nothing but the Run in
 // terminal and Check buttons — every step's checks turn passed. On the way
 // the packet's path is traced where the tunnel is broken and once repaired
-// (screenshots in test-results/e2e), a capture started from the UI lists
+// (screenshots in test-results/e2e), a TCP path names a DROP rule by its text, a capture started from the UI lists
 // VXLAN packets and Save downloads a real .pcap, and Reset lab rebuilds the
 // lab while the progress stays.
 import { readFileSync } from 'node:fs';
@@ -149,7 +149,7 @@ await describeInBrowser('exercise 6, capture and the packet path in Chromium (po
     await step(6).scrollIntoViewIfNeeded();
     await tracePath();
     expect(await page.getByTestId('path-outcome').innerText()).toContain('stopped — last seen at host1 flannel.1 (out)');
-    expect(await page.getByTestId('path-why').innerText()).toMatch(/no fdb entry/);
+    expect(await page.getByTestId('path-stop').innerText()).toMatch(/no fdb entry/);
     expect(await page.getByTestId('path-note').innerText()).toMatch(/last seen at host1 flannel\.1/);
     await page.screenshot({ path: `${ARTIFACTS}/packet-path-broken.png` });
   });
@@ -169,6 +169,28 @@ await describeInBrowser('exercise 6, capture and the packet path in Chromium (po
     await page.getByRole('tab', { name: 'Exercises' }).click();
     await step(4).scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${ARTIFACTS}/packet-path.png` });
+  });
+
+  it('a DROP inserted in host2\u2019s FORWARD chain: the Path panel traces TCP to host2/b:80 and names the rule by its text, on the hop and on the diagram', async () => {
+    await engine.exec(LAB, 'host2', ['iptables', '-I', 'FORWARD', '-d', '10.2.3.10', '-j', 'DROP']);
+    try {
+      await page.getByRole('tab', { name: 'Path' }).click();
+      await page.getByTestId('path-from').selectOption('host1/a');
+      await page.getByTestId('path-to').selectOption('host2/b');
+      if (await page.getByTestId('path-note').count()) await page.getByRole('button', { name: 'Clear the packet path' }).click();
+      await page.getByTestId('path-protocol').selectOption('tcp');
+      await page.getByTestId('path-port').fill('80');
+      await page.getByRole('button', { name: 'Trace TCP' }).click();
+      await page.getByTestId('path-result').waitFor({ timeout: 60_000 });
+      const rule = 'dropped by filter FORWARD rule 1: -A FORWARD -d 10.2.3.10/32 -j DROP';
+      expect(await page.getByTestId('path-stop').innerText()).toContain(`host2: ${rule}`);
+      expect(await page.locator('[data-testid="path-hop-why"][data-node="host2"]').innerText()).toContain(rule);
+      expect(await page.getByTestId('path-note-why').innerText()).toContain(rule);
+      await page.waitForTimeout(400); // one frame of the diagram with the path
+      await page.screenshot({ path: `${ARTIFACTS}/packet-path-drop.png` });
+    } finally {
+      await engine.exec(LAB, 'host2', ['iptables', '-D', 'FORWARD', '-d', '10.2.3.10', '-j', 'DROP']);
+    }
   });
 
   it('captures on host1 eth0 from the UI: VXLAN packets with the ping inside, Stop, Save downloads a .pcap', async () => {

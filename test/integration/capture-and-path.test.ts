@@ -114,7 +114,9 @@ await describeWithDocker('packet capture and the packet path', () => {
       const path = JSON.parse(r.stdout);
       expect(path.request).toMatchObject({ reached: false, lastSeen: { node: 'host1', iface: 'flannel.1', direction: 'out' } });
       expect(path.observed).toEqual(['host1/a', 'host1']);
-      expect(path.request.reason).toContain(`flannel.1 has no fdb entry for ${mac2}`);
+      // Named by the trace's route lookup where the packet stopped.
+      expect(path.request.reason).toBe(`host1: no fdb entry for ${mac2} on flannel.1: the kernel does not know which host to send the VXLAN packet to`);
+      expect(path.trace.stop).toMatchObject({ node: 'host1', kind: 'fdb' });
     } finally {
       await engine.exec(lab, 'host1', ['bridge', 'fdb', 'replace', mac2, 'dev', 'flannel.1', 'dst', u2, 'self', 'permanent']);
     }

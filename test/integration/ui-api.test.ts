@@ -178,6 +178,29 @@ await describeWithDocker('app API over a real lab', () => {
     expect(filled.resolvedFor).toBe(LAB);
   });
 
+  it('a TCP path as the page asks for it; a page that goes away mid-trace cancels it and leaves no trace table', async () => {
+    // Nothing listens on port 81 of host2/b: the SYN arrives, a reset answers.
+    const tcp = await client.handlers['path:trace']({ lab: LAB, from: 'host1/a', to: 'host2/b', protocol: 'tcp', port: 81 });
+    expect(tcp).toMatchObject({ protocol: 'tcp', port: 81, ok: false, request: { reached: true } });
+    expect(tcp.trace!.hops.find((h) => h.node === 'host2/b' && h.leg === 'reply')!.packet).toMatch(/\[rst,ack\]$/);
+
+    const other = receiver();
+    const page2 = createClientApi({ engine, resourcesDir: RESOURCES_DIR, events: other.queue, info: { transport: 'browser', version: 'test' } });
+    const tables = async () => (await engine.exec(LAB, 'host1', ['nft', 'list', 'tables'])).stdout;
+    // The datagram is dropped on host2: the probe waits for an answer meanwhile.
+    const drop = ['FORWARD', '-d', '10.2.3.10', '-p', 'udp', '--dport', '5353', '-j', 'DROP'];
+    expect((await engine.exec(LAB, 'host2', ['iptables', '-I', ...drop])).code).toBe(0);
+    try {
+      const traced = page2.handlers['path:trace']({ lab: LAB, from: 'host1/a', to: 'host2/b', protocol: 'udp', port: 5353 });
+      await until('the trace table on host1', async () => (await tables()).includes('podnet-trace-'));
+      page2.dispose();
+      await expect(traced).rejects.toThrow(/cancel/i);
+      await until('the trace table to go', async () => !(await tables()).includes('podnet-trace-'));
+    } finally {
+      await engine.exec(LAB, 'host2', ['iptables', '-D', ...drop]);
+    }
+  });
+
   it('stops the lab: nothing with its label remains', async () => {
     const { removed } = await client.handlers['labs:down']({ name: LAB });
     expect(removed.length).toBeGreaterThanOrEqual(3);

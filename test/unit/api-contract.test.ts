@@ -31,6 +31,8 @@ describe('the IPC contract', () => {
     expect(await dispatch(h, 'capture:start', { id: 'c-2', lab: 'lab1', target: 'internet', iface: 'any' })).toMatchObject({ ok: true });
     expect(await dispatch(h, 'path:trace', { lab: 'lab1', from: 'host1/a', to: '203.0.113.10' })).toMatchObject({ ok: true });
     expect(await dispatch(h, 'path:trace', { lab: 'lab1', from: 'host1/a', to: 'host2/b' })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'path:trace', { lab: 'lab1', from: 'host1/a', to: 'host2', protocol: 'tcp', port: 8080 })).toMatchObject({ ok: true });
+    expect(await dispatch(h, 'path:trace', { lab: 'lab1', from: 'host1/a', to: '10.96.0.10', port: 53, protocol: 'udp' })).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -57,6 +59,11 @@ describe('the IPC contract', () => {
     ['capture of no packets', 'capture:start', { id: 'c-1', lab: 'l', target: 'host1', iface: 'eth0', count: 0 }],
     ['forged capture id', 'capture:save', { id: '../x' }],
     ['path to a name', 'path:trace', { lab: 'l', from: 'host1/a', to: 'example.com' }],
+    ['path to a port in the target', 'path:trace', { lab: 'l', from: 'host1/a', to: 'host2:8080' }],
+    ['tcp path without a port', 'path:trace', { lab: 'l', from: 'host1/a', to: 'host2', protocol: 'tcp' }],
+    ['ping with a port', 'path:trace', { lab: 'l', from: 'host1/a', to: 'host2', protocol: 'icmp', port: 80 }],
+    ['path port out of range', 'path:trace', { lab: 'l', from: 'host1/a', to: 'host2', protocol: 'udp', port: 70000 }],
+    ['unknown path protocol', 'path:trace', { lab: 'l', from: 'host1/a', to: 'host2', protocol: 'sctp', port: 80 }],
   ])('refuses %s with E_USAGE before any handler runs', async (_what, channel, request) => {
     let called = false;
     const h = new Proxy(echoHandlers(), { get: (t, k) => ((called = true), Reflect.get(t, k)) });

@@ -100,11 +100,14 @@ export function derivePath(input: DeriveInput): PacketPath {
     lab: input.lab,
     from: input.from,
     to: input.to,
+    protocol: 'icmp',
+    port: null,
     source: input.source,
     destination: input.destination,
     ok: input.ok,
     request,
     reply,
     observed: input.observed,
+    trace: null,
   };
 }

@@ -1,25 +1,41 @@
 // `podnet path`: read the source's host and the destination's (every host
 // only when those two do not tell where the packet goes), work out the
-// namespaces the ping can cross (path-namespaces.ts), capture there while
-// one ping runs, and derive its path from what was captured (probe-path.ts).
-import type { PacketPath } from '../../shared/path';
+// namespaces the probe can cross (path-namespaces.ts), and there
+//   - trace the probe's netfilter rules, conntrack NAT and route lookups
+//     (traced-path.ts): why each hop went where it went, what stopped it;
+//   - for a ping, also capture while it runs, and derive its hops from what
+//     was captured (probe-path.ts); a TCP or UDP probe's hops come from its
+//     trace (traced-legs.ts).
+import type { PacketPath, PathProtocol, PathTrace } from '../../shared/path';
 import type { HostState, Snapshot } from '../../shared/snapshot';
 import type { CaptureSession } from '../capture/capture-session';
 import { ERROR_CODES } from '../../shared/errors';
-import { PodnetError } from '../errors';
+import { PodnetError, throwIfAborted } from '../errors';
 import { isIpv4 } from '../ipam/cidr';
 import { findNode } from '../observe/snapshot-nodes';
 import { INTERNET_NODE } from '../plan/internet-node';
 import type { LabSpec } from '../spec/lab-spec';
 import { formatTarget, parseTarget, targetAddress, type Target } from '../targets';
+import { newTraceFlow, describeFlow, type FlowRequest } from '../trace/trace-flow';
+import type { TraceNamespace } from '../trace/trace-namespace';
+import type { ProbeTrace } from '../trace/trace-probe';
 import { pathNamespaces, UNDERLAY_NODE, type PathQuery } from './path-namespaces';
 import { probePath, type PathProbeDeps, type ProbeNode } from './probe-path';
+import { tracedLeg } from './traced-legs';
+import { explainTrace, runTracedProbe, traceScope } from './traced-path';
+import { legArrived, pathTrace } from './traced-why';
 
 export interface PacketPathDeps {
   lab: string;
   from: Target;
-  /** As the user wrote it: a target (`host2/b`, `internet`) or an address; checked against the lab already. */
+  /** As the user wrote it, without the port: a target (`host2/b`, `internet`) or an address; checked against the lab already. */
   to: string;
+  protocol: PathProtocol;
+  /** tcp/udp: the destination port. */
+  port: number | null;
+  /** Runs commands in a node's namespace (`host1`, `host1/a`) for the trace. */
+  namespace(node: string): TraceNamespace;
+  signal?: AbortSignal;
   spec: LabSpec | null;
   vxlanPorts: readonly number[];
   /** Reads these hosts (each its own namespace and its pods'), in parallel. */
@@ -60,16 +76,75 @@ export async function tracePacketPath(d: PacketPathDeps): Promise<PacketPath> {
     snapshot = await d.observeLab();
     expected = pathNamespaces(snapshot, query);
   }
+  const scope = traceScope(expected, (host) => findNode(snapshot, host)?.host.pods.map((p) => p.name) ?? []);
+  const flowRequest: FlowRequest = { protocol: d.protocol, dst: destination, dstPort: d.port, src: source };
+  const to = d.port != null ? `${d.to}:${d.port}` : d.to;
+  const traceIn = (flow: ProbeTrace['flow']) => runTracedProbe({ flow, sourceNode: from, nodes: scope.nodes, namespace: d.namespace, ...(d.signal ? { signal: d.signal } : {}) });
+  const explain = async (trace: ProbeTrace) => {
+    const explained = await explainTrace(trace, scope.order, d.namespace, d.signal);
+    throwIfAborted(d.signal);
+    return explained;
+  };
+
+  if (d.protocol !== 'icmp') {
+    const trace = await traceIn(newTraceFlow(flowRequest));
+    const { explained, errors } = await explain(trace);
+    const arrived = { request: legArrived(explained, 'request'), reply: legArrived(explained, 'reply') };
+    const why = pathTrace({ trace, explained, arrived, port: d.port, errors });
+    const stopOf = (leg: 'request' | 'reply') => (why.stop?.leg === leg ? why.stop.text : null);
+    const reply = tracedLeg(snapshot, explained, 'reply', arrived.reply, stopOf('reply'));
+    if (reply.hops.length === 0 && !arrived.request) reply.reason = 'no reply: the request never arrived';
+    return {
+      lab: d.lab,
+      from,
+      to,
+      protocol: d.protocol,
+      port: d.port,
+      source,
+      destination,
+      ok: trace.probe.answered,
+      request: tracedLeg(snapshot, explained, 'request', arrived.request, stopOf('request')),
+      reply,
+      observed: why.traced,
+      trace: why,
+    };
+  }
+
+  // A ping: captured and traced at once. Its payload pattern is the trace's marker too.
+  let trace: ProbeTrace | null = null;
+  let traceError: string | null = null;
+  const flow = newTraceFlow(flowRequest);
   const nodes: ProbeNode[] = expected.namespaces.map((n) => ({ node: n.node, ifaces: n.node === UNDERLAY_NODE ? underlay! : (findNode(snapshot, n.node)?.netns.interfaces ?? []) }));
-  return probePath({
+  const path = await probePath({
     lab: d.lab,
     from,
-    to: d.to,
+    to,
     snapshot,
     source,
     nodes,
     vxlanPorts: d.vxlanPorts,
     capture: d.capture,
-    ping: (pattern) => d.ping(destination, pattern),
+    ping: async (pattern) => {
+      try {
+        trace = await traceIn({ ...flow, marker: { kind: 'icmp-payload', pattern } });
+        return { ok: trace.probe.answered, destination };
+      } catch (e) {
+        // Cancelled: the marks are gone, and so is the path. A namespace without nft: the ping is still captured.
+        if (d.signal?.aborted) throw e;
+        traceError = e instanceof Error ? e.message : String(e);
+        return d.ping(destination, pattern);
+      }
+    },
   });
+  const done = trace as ProbeTrace | null;
+  if (!done) {
+    const why: PathTrace = { protocol: 'icmp', port: null, flow: describeFlow(flow), answered: path.ok, said: '', hops: [], stop: null, traced: [], cleanup: { verified: true, changes: [] }, errors: [traceError ?? 'not traced'] };
+    return { ...path, trace: why };
+  }
+  const { explained, errors } = await explain(done);
+  const why = pathTrace({ trace: done, explained, arrived: { request: path.request.reached, reply: path.reply.reached }, port: null, errors });
+  // What stopped it, named by the kernel, instead of a guess from the captures.
+  const legs = { request: path.request, reply: path.reply };
+  if (why.stop && !legs[why.stop.leg].reached) legs[why.stop.leg] = { ...legs[why.stop.leg], reason: why.stop.text };
+  return { ...path, ...legs, trace: why };
 }

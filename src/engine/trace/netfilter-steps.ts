@@ -22,6 +22,8 @@ export interface NetfilterStep {
   /** Whose text `rule` is: `iptables` (as iptables-save prints it) or `nft`. */
   syntax: 'iptables' | 'nft' | null;
   handle: number | null;
+  /** An iptables rule's position in its chain (1 = first); null for nft's rules and policies. */
+  position: number | null;
   verdict: StepVerdict;
   /** jump/goto: the chain it went to. */
   target: string | null;
@@ -61,6 +63,8 @@ export function packetRole(p: TracePacketFields | null, marked: boolean): Packet
   return 'other';
 }
 
+const ipIdOf = (text: string): string | null => /\bip id (\d+)\b/.exec(text)?.[1] ?? null;
+
 const isReject = (rule: string | null) => rule !== null && (/(^|\s)-j REJECT\b/.test(rule) || /(^|\s)reject(\s|$)/.test(rule));
 
 /** Which stage of the trace table a chain is: 1 marks (first of all hooks), 2 follows conntrack. */
@@ -73,14 +77,15 @@ function stepOf(e: NftTraceEvent, index: RulesetIndex, packet: TracePacketFields
     const iptables = index.iptablesRule(e.family, e.table, e.chain, e.handle);
     const rule = iptables ?? e.rule;
     const verdict: StepVerdict = e.verdict === 'drop' && isReject(rule) ? 'reject' : e.verdict === 'break' ? 'continue' : e.verdict;
-    return { family: e.family, table: e.table, chain: e.chain, kind: 'rule', rule, syntax: iptables ? 'iptables' : rule ? 'nft' : null, handle: e.handle, verdict, target: e.target, packet };
+    const position = iptables ? index.iptablesRulePosition(e.family, e.table, e.chain, e.handle) : null;
+    return { family: e.family, table: e.table, chain: e.chain, kind: 'rule', rule, syntax: iptables ? 'iptables' : rule ? 'nft' : null, handle: e.handle, position, verdict, target: e.target, packet };
   }
   if (e.kind === 'policy') {
     const verdict: StepVerdict = e.verdict === 'break' ? 'continue' : e.verdict;
     // A built-in iptables chain's policy as iptables-save prints it (without its counters), else nft's words.
     const policy = index.iptablesPolicy(e.family, e.table, e.chain);
     const rule = policy ? `:${e.chain} ${policy}` : `policy ${verdict}`;
-    return { family: e.family, table: e.table, chain: e.chain, kind: 'policy', rule, syntax: policy ? 'iptables' : 'nft', handle: null, verdict, target: null, packet };
+    return { family: e.family, table: e.table, chain: e.chain, kind: 'policy', rule, syntax: policy ? 'iptables' : 'nft', handle: null, position: null, verdict, target: null, packet };
   }
   return null;
 }
@@ -96,15 +101,28 @@ export function netfilterSteps(events: readonly NftTraceEvent[], ownTable: strin
   const open = new Map<string, Open>();
   const done: TracedPacket[] = [];
   const ours = new Set<TracedPacket>();
+  const opened: Open[] = [];
+  const continued = (p: TracePacketFields): Open | undefined => {
+    const id = ipIdOf(p.text);
+    if (id === null) return undefined;
+    return [...opened].reverse().find((x) => ours.has(x.packet) && x.packet.packet?.protocol === p.protocol && ipIdOf(x.packet.packet.text) === id);
+  };
   for (const e of events) {
     const own = e.table === ownTable;
     let o = open.get(e.packetId);
     // A packet meets the trace table first in every hook (a `packet:` line opens each chain);
     // entering it again at the same or an earlier stage means the kernel reused the id for a new packet.
     if (own && e.kind === 'packet' && o && o.stage >= ownStage(e.chain)) o = undefined;
+    // The kernel gives a packet a new trace id when its buffer is replaced on the way (a bridge with
+    // br_netfilter, as Docker's hosts have it: PREROUTING under one id, FORWARD and POSTROUTING under
+    // another). A chain of another table that opens under an id not seen yet continues the flow's packet
+    // with the same IP id and protocol, the latest one first.
+    if (!o && !own && e.kind === 'packet') o = continued(e.packet);
+    if (o) open.set(e.packetId, o);
     if (!o) {
       o = { packet: { id: e.packetId, role: 'other', packet: null, steps: [], fate: 'passed', decidedBy: null }, stage: 0, marked: false, current: null };
       open.set(e.packetId, o);
+      opened.push(o);
       done.push(o.packet);
     }
     if (e.kind === 'packet') {

@@ -68,6 +68,8 @@ const chainKey = (family: string, table: string, chain: string) => `${family}\0$
 export interface RulesetIndex {
   /** The `iptables-save` line of a traced rule, or null when the rule is not iptables'. */
   iptablesRule(family: string, table: string, chain: string, handle: number | null): string | null;
+  /** Its position in the chain (1 = first, as `iptables -L --line-numbers` counts), or null. */
+  iptablesRulePosition(family: string, table: string, chain: string, handle: number | null): number | null;
   /** The policy of a built-in iptables chain (`DROP`), or null. */
   iptablesPolicy(family: string, table: string, chain: string): string | null;
 }
@@ -75,14 +77,22 @@ export interface RulesetIndex {
 export function rulesetIndex(iptablesSave: string, nftJson: string): RulesetIndex {
   const ipt = parseIptablesChains(iptablesSave);
   const handles = parseNftHandles(nftJson);
+  const indexOf = (family: string, table: string, chain: string, handle: number | null): { lines: string[]; i: number } | null => {
+    if (family !== 'ip' || handle == null) return null;
+    const lines = ipt.tables.get(table)?.get(chain);
+    const order = handles.get(chainKey(family, table, chain));
+    if (!lines || !order || lines.length !== order.length) return null;
+    const i = order.indexOf(handle);
+    return i < 0 ? null : { lines, i };
+  };
   return {
     iptablesRule(family, table, chain, handle) {
-      if (family !== 'ip' || handle == null) return null;
-      const lines = ipt.tables.get(table)?.get(chain);
-      const order = handles.get(chainKey(family, table, chain));
-      if (!lines || !order || lines.length !== order.length) return null;
-      const i = order.indexOf(handle);
-      return i < 0 ? null : lines[i]!;
+      const at = indexOf(family, table, chain, handle);
+      return at ? at.lines[at.i]! : null;
+    },
+    iptablesRulePosition(family, table, chain, handle) {
+      const at = indexOf(family, table, chain, handle);
+      return at ? at.i + 1 : null;
     },
     iptablesPolicy(family, table, chain) {
       return family === 'ip' ? (ipt.policies.get(table)?.get(chain) ?? null) : null;

@@ -1,7 +1,7 @@
 // The packet's path the user asked for: one ping traced through every
 // namespace of the lab (`path:trace`), and which leg is shown.
 import type { PodnetApi } from '../../../shared/ipc';
-import type { PacketPath, PathLeg } from '../../../shared/path';
+import type { PacketPath, PathLeg, PathProtocol } from '../../../shared/path';
 import { errorInfo, type ErrorInfo } from '../lib/error-info';
 
 export class PathStore {
@@ -11,22 +11,23 @@ export class PathStore {
   leg = $state<'request' | 'reply'>('request');
   tracedAt = $state<Date | null>(null);
   /** The trace running now: what it traces and since when (the panel shows its progress). */
-  tracing = $state<{ from: string; to: string; since: number } | null>(null);
+  tracing = $state<{ from: string; to: string; protocol: PathProtocol; port: number | null; since: number } | null>(null);
   readonly shown: PathLeg | null = $derived(this.path ? this.path[this.leg] : null);
   private seq = 0;
 
   constructor(private readonly api: PodnetApi) {}
 
-  async trace(lab: string, from: string, to: string): Promise<void> {
+  /** One ping, or with a protocol and port one TCP connection attempt / UDP datagram. */
+  async trace(lab: string, from: string, to: string, probe: { protocol: PathProtocol; port: number | null } = { protocol: 'icmp', port: null }): Promise<void> {
     const mine = ++this.seq;
     this.status = 'tracing';
     this.error = null;
     // The old result is of another ping: it goes, the new one comes.
     this.path = null;
     this.tracedAt = null;
-    this.tracing = { from, to, since: Date.now() };
+    this.tracing = { from, to, ...probe, since: Date.now() };
     try {
-      const path = await this.api.invoke('path:trace', { lab, from, to });
+      const path = await this.api.invoke('path:trace', { lab, from, to, ...(probe.protocol !== 'icmp' ? { protocol: probe.protocol, port: probe.port ?? 0 } : {}) });
       if (mine !== this.seq) return;
       this.path = path;
       this.tracedAt = new Date();
