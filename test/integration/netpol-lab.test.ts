@@ -3,7 +3,8 @@
 // the cluster DNS and the internet node; kube-router's rules from the lab
 // file's networkPolicies. Connections are judged by the kernel: an allowed
 // curl gets web's answer, a denied one is refused at once (kube-router
-// REJECTs), same-node (bridged on cni0) and cross-node (through flannel.1).
+// REJECTs), same-node (bridged on cni0) and cross-node (through flannel.1);
+// `podnet path` names the policy behind the REJECT that stopped a probe.
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { describeWithDocker } from '../helpers/docker-required';
@@ -76,6 +77,22 @@ await describeWithDocker('NetworkPolicy on a lab (kube-router rules from network
     const policies = snapshot.hosts[0]!.netpol!.policies.map((p) => `${p.namespace}/${p.name}`).sort();
     expect(policies).toEqual(['default/dns-only', 'default/fenced-except-internet', 'default/locked-to-internet', 'default/web-from-client']);
     expect(snapshot.internet?.netpol ?? null).toBeNull();
+  });
+
+  it('podnet path names the policy whose pod REJECTed the probe (ingress cross-node, egress same-node)', async () => {
+    const ingress = await t.engine.packetPath(LAB, 'node1/other-1', `node2/web-2:8080`);
+    expect(ingress.ok).toBe(false);
+    expect(ingress.trace?.stop).toMatchObject({
+      node: 'node2',
+      kind: 'rule',
+      rule: { chain: expect.stringMatching(/^KUBE-POD-FW-/), verdict: 'reject' },
+      netpol: { pod: 'default/web-2', direction: 'ingress', policies: ['default/web-from-client'] },
+      text: expect.stringContaining('NetworkPolicy default/web-from-client isolates default/web-2 for ingress and no rule of it allows tcp 10.244.1.4 → 10.244.2.2:8080'),
+    });
+    const egress = await t.engine.packetPath(LAB, 'node1/locked', `node1/web-1:8080`);
+    expect(egress.trace?.stop).toMatchObject({ node: 'node1', netpol: { pod: 'default/locked', direction: 'egress', policies: ['default/locked-to-internet'] } });
+    // allowed: no stop
+    expect((await t.engine.packetPath(LAB, 'node1/client-1', `node2/web-2:8080`)).trace?.stop ?? null).toBeNull();
   });
 
   it('down leaves nothing of the lab', async () => {

@@ -16,7 +16,9 @@ import { NETWORK_FEATURES } from '../../src/engine/plan/network-features';
 import { DOCKER_PLAN_CONTEXT } from '../../src/engine/plan/plan-context';
 import { planLab } from '../../src/engine/plan/plan-lab';
 import type { Expectation } from '../../src/engine/plan/expected-state';
+import { withNetpolStop } from '../../src/engine/path/netpol-stop';
 import { readinessProblems } from '../../src/engine/ready-check';
+import type { PathStop } from '../../src/shared/path';
 import { allocatedLab } from '../helpers/allocated-lab';
 import type { HostState } from '../../src/shared/snapshot';
 
@@ -108,5 +110,21 @@ describe('the network-policy feature', () => {
     expect(text).toContain('egress to 203.0.113.0/24 except 203.0.113.128/25 every port');
     expect(text).toMatch(/ingress from pods 10\.244\.1\.3, 10\.244\.2\.3, 10\.244\.2\.5 tcp\/8080/);
     expect(text).not.toContain('other-1');
+  });
+
+  it("a path stopped by a pod firewall chain's REJECT names the isolating policy; any other stop is left as it is", () => {
+    const { filter, ipsetSave } = loadedState('node2');
+    const snapshot = { name: 'netpol-lab', revision: 1, takenAt: '', internet: null, hosts: [{ name: 'node2', netpol: parseNetpol(filter, ipsetSave) } as HostState] };
+    const chain = filter.find((l) => l.includes('"default/web-2 reject"'))!.split(' ')[1]!;
+    const stop: PathStop = { node: 'node2', leg: 'request', kind: 'rule', text: `node2: rejected by filter ${chain} rule 6: …`, rule: { table: 'filter', chain, kind: 'rule', rule: null, syntax: 'iptables', position: 6, verdict: 'reject' } };
+    const flow = { protocol: 'tcp', src: '10.244.1.4', dst: '10.244.2.2', port: 8080 };
+    expect(withNetpolStop(stop, snapshot, flow)).toEqual({
+      ...stop,
+      text: `${stop.text} — NetworkPolicy default/web-from-client isolates default/web-2 for ingress and no rule of it allows tcp 10.244.1.4 → 10.244.2.2:8080`,
+      netpol: { pod: 'default/web-2', direction: 'ingress', policies: ['default/web-from-client'] },
+    });
+    const forward = { ...stop, rule: { ...stop.rule!, chain: 'FORWARD' } };
+    expect(withNetpolStop(forward, snapshot, flow)).toBe(forward);
+    expect(withNetpolStop(null, snapshot, flow)).toBeNull();
   });
 });
