@@ -74,6 +74,20 @@ await describeWithDocker('Kubernetes Services on a lab (kube-proxy iptables and 
     expect(jumps.map((l) => /-> ([0-9.:]+)/.exec(l)![1])).toEqual(['10.244.1.2:8080', '10.244.2.2:8080', '10.244.2.3:8080']);
   });
 
+  it('podnet path to the ClusterIP (tcp) arrives at an endpoint, naming KUBE-SERVICES → KUBE-SVC → KUBE-SEP → DNAT and the translation', async () => {
+    const p = await t.engine.packetPath(IPT, 'node1/client', `${WEB}:80`);
+    expect(p.ok).toBe(true);
+    expect(p.request.reached && p.reply.reached).toBe(true);
+    const endpoint = p.request.hops[p.request.hops.length - 1]!.node;
+    expect(['node1/web-1', 'node2/web-2', 'node2/web-3']).toContain(endpoint);
+    // The DNAT happens where the connection first meets kube-proxy's rules: node1, the client's host.
+    const node1 = p.trace!.hops.find((h) => h.node === 'node1' && h.leg === 'request')!;
+    const rules = node1.rules.map((r) => r.rule);
+    expect(rules).toContain(`-A KUBE-SERVICES -d ${WEB}/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-CDGGSHYLG3RE2FKL`);
+    expect(rules.some((r) => /^-A KUBE-SEP-\w+ -p tcp -m comment --comment "default\/web:http" -m tcp -j DNAT --to-destination 10\.244\.\d\.\d:8080$/.test(r ?? ""))).toBe(true);
+    expect(node1.nat).toMatch(new RegExp(`^10\\.244\\.1\\.3:(\\d+) → ${WEB.replace(/\./g, '\\.')}:80 became 10\\.244\\.1\\.3:\\1 → 10\\.244\\.\\d\\.\\d:8080$`));
+  });
+
   it('NodePort (Cluster) answers from another node and from the internet node; the endpoint sees a node\'s address', async () => {
     const node2 = (await t.engine.inspect(IPT)).hosts.find((h) => h.name === 'node2')!;
     const node2Addresses = [node2.underlayIp, ...node2.interfaces.flatMap((i) => i.addresses.map((a) => a.address))];

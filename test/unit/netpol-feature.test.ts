@@ -123,6 +123,8 @@ describe('the network-policy feature', () => {
       text: `${stop.text} — NetworkPolicy default/web-from-client isolates default/web-2 for ingress and no rule of it allows tcp 10.244.1.4 → 10.244.2.2:8080`,
       netpol: { pod: 'default/web-2', direction: 'ingress', policies: ['default/web-from-client'] },
     });
+    // through a Service: the flow was sent to the ClusterIP and DNATed to web-2 before its chain rejected it
+    expect(withNetpolStop(stop, snapshot, { ...flow, dst: '10.96.0.20', port: 80 })!.text).toMatch(/NetworkPolicy default\/web-from-client isolates default\/web-2 for ingress and no rule of it allows tcp 10\.244\.1\.4 → 10\.244\.2\.2$/);
     const forward = { ...stop, rule: { ...stop.rule!, chain: 'FORWARD' } };
     expect(withNetpolStop(forward, snapshot, flow)).toBe(forward);
     expect(withNetpolStop(null, snapshot, flow)).toBeNull();

@@ -23,6 +23,7 @@ import { pathNamespaces, UNDERLAY_NODE, type PathQuery } from './path-namespaces
 import { probePath, type PathProbeDeps, type ProbeNode } from './probe-path';
 import { tracedLeg } from './traced-legs';
 import { explainTrace, runTracedProbe, traceScope } from './traced-path';
+import { serviceEndpoints, unionPaths } from './service-destinations';
 import { legArrived, pathTrace } from './traced-why';
 import { withNetpolStop } from './netpol-stop';
 
@@ -73,9 +74,12 @@ export async function tracePacketPath(d: PacketPathDeps): Promise<PacketPath> {
   const source = sourceNode.pod ? sourceNode.pod.ip : sourceNode.host.underlayIp;
   const query: PathQuery = { from, destination, source, underlaySwitch: underlay !== null };
   let expected = pathNamespaces(snapshot, { ...query, partial: true });
-  if (expected.incomplete) {
+  // A Service (ClusterIP:port, a node port): kube-proxy's DNAT sends it to one of its endpoints, any of which the path may take.
+  const endpoints = serviceEndpoints(sourceNode.host, snapshot, destination, d.port, d.protocol);
+  if (expected.incomplete || endpoints.length > 0) {
     snapshot = await d.observeLab();
     expected = pathNamespaces(snapshot, query);
+    if (endpoints.length > 0) expected = unionPaths([expected, ...endpoints.map((ip) => pathNamespaces(snapshot, { ...query, destination: ip }))]);
   }
   const scope = traceScope(expected, (host) => findNode(snapshot, host)?.host.pods.map((p) => p.name) ?? []);
   const flowRequest: FlowRequest = { protocol: d.protocol, dst: destination, dstPort: d.port, src: source };
