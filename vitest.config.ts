@@ -3,7 +3,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { defineConfig } from 'vitest/config';
 
-// Projects: `unit` (pure, fast), `component` (renderer pieces in jsdom),
+// Projects: `unit` (pure, fast: no process is started), `tools` (logic run
+// against this machine's own tools: sh, ssh-keygen, iptables-restore --test), `component` (renderer pieces in jsdom),
 // `integration` (real Docker daemon and kernel), `e2e` (the app in real
 // Chromium against `podnet serve` on a real Docker daemon). Each project has
 // its own `sequence.groupOrder` (run one after the other; required when
@@ -17,6 +18,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/unit/setup-pure.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          // Pure logic against this machine's own tools (sh, bash, ssh-keygen, iptables-restore --test,
+          // a second process for the locks): no Docker, no lab.
+          name: 'tools',
+          include: ['test/tools/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },

@@ -21,7 +21,9 @@ export class ContractDouble implements PodnetApi {
   async invoke<C extends InvokeChannel>(channel: C, request: Request<C>): Promise<Response<C>> {
     this.calls.push({ channel, request });
     const h = this.handlers.get(channel);
-    return (h ? await h(request as never) : undefined) as Response<C>;
+    // A channel the test did not script is a test that does not know what the component asks: fail loudly.
+    if (!h) throw new Error(`ContractDouble: no handler for "${channel}" (request ${JSON.stringify(request)}); script it with .handle("${channel}", …)`);
+    return (await h(request as never)) as Response<C>;
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {

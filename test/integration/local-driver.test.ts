@@ -89,6 +89,13 @@ describe.skipIf(skipFor(localProblems().join('; '), 'local driver'))('local driv
     await expectTerminal(engine, lab, 'host1/a');
     await expectCancelEndsRemote(engine, lab, 'host2/b');
     await expectStreamedCapture(new LocalDriver(), lab, 'host1', 'eth0', () => expectPing(engine, lab, 'host1/a', 'host2/b', true));
+    // The packet's path is traced here too (nft and conntrack of this machine, in the hosts' namespaces).
+    const p = await engine.packetPath(lab, 'host1/a', 'host2/b:80', { protocol: 'tcp' });
+    expect(p.trace!.errors).toEqual([]);
+    expect(p.trace!.cleanup.verified).toBe(true);
+    const host1 = p.trace!.hops.find((h) => h.node === 'host1' && h.leg === 'request')!;
+    expect(host1.route).toContain('route: 10.2.3.0/24 via 10.2.3.0 dev flannel.1 onlink');
+    expect(host1.rules.map((r) => r.rule)).toContain('-A FLANNEL-FWD -s 10.2.0.0/16 -m comment --comment "flanneld forward" -j ACCEPT');
     await down(lab);
   });
 

@@ -104,6 +104,15 @@ network: { mode: pod-cidr, cidr: 10.2.0.0/16, leases: { vm1: 10.2.1.0/24, vm2: 1
     expect(env.stdout).toContain('FLANNEL_SUBNET=10.2.3.1/24');
     const web = await engine.exec('drv-ssh-vxlan', 'vm1/a', ['curl', '-s', '-m', '3', 'http://10.2.3.10/']);
     expect(web.stdout).toMatch(/hello from b \(vm2,/);
+    // The packet's path over SSH: the machines' prefixed names, hops ordered by causality (not the machines' clocks).
+    const p = await engine.packetPath('drv-ssh-vxlan', 'vm1/a', 'vm2/b:80', { protocol: 'tcp' });
+    expect(p.ok).toBe(true);
+    expect(p.trace!.errors).toEqual([]);
+    expect(p.trace!.cleanup.verified).toBe(true);
+    const vm1Why = p.trace!.hops.find((h) => h.node === 'vm1' && h.leg === 'request')!;
+    expect(vm1Why.route).toContain('route: 10.2.3.0/24 via 10.2.3.0 dev pn-flannel.1 onlink');
+    expect(vm1Why.rules.map((r) => r.rule)).toContain('-A PN-FLANNEL-FWD -s 10.2.0.0/16 -m comment --comment "flanneld forward" -j ACCEPT');
+    expect(p.request.hops.map((h) => h.node)).toEqual(['vm1/a', 'vm1', 'vm1', 'vm2', 'vm2', 'vm2/b']);
     await expectTerminal(engine, 'drv-ssh-vxlan', 'vm2/b');
     await expectCancelEndsRemote(engine, 'drv-ssh-vxlan', 'vm1/a');
     await expectCancelEndsRemote(engine, 'drv-ssh-vxlan', 'vm2'); // as a sudo user
