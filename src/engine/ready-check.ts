@@ -5,6 +5,7 @@ import type { HostState } from '../shared/snapshot';
 import type { Expectation } from './plan/expected-state';
 import type { LabPlan } from './plan/step';
 import { kubeServiceProblem } from './kube-service-check';
+import { netpolProblem } from './netpol-check';
 
 /** What is wrong with one expectation on a host, or null when the host holds it. */
 export function unmetExpectation(host: string, e: Expectation, state: HostState): string | null {
@@ -29,6 +30,8 @@ export function unmetExpectation(host: string, e: Expectation, state: HostState)
       return state.iptables[e.table].some((l) => l.startsWith(`:${e.chain} `)) ? null : `${host}: no ${e.table} chain ${e.chain}`;
     case 'kube-service':
       return kubeServiceProblem(host, e, state);
+    case 'netpol':
+      return netpolProblem(host, e, state);
   }
 }
 

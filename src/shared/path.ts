@@ -80,6 +80,8 @@ export interface PathStop {
   rule: PathRuleStep | null;
   /** `dropped by filter FORWARD rule 1: -A FORWARD -d 10.2.3.10/32 -j DROP`. */
   text: string;
+  /** kube-router's REJECT: the pod a NetworkPolicy isolates, in which direction, and the isolating policies (`namespace/name`). */
+  netpol?: { pod: string; direction: 'ingress' | 'egress'; policies: string[] };
 }
 
 export interface PathTrace {

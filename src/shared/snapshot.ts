@@ -1,5 +1,6 @@
 // The OBSERVED state of a lab, read from its hosts (never from the plan).
 // Consumers replace their copy wholesale when `revision` rises.
+import type { NetpolObserved } from './netpol';
 import type { ObservedServices } from './services';
 
 export interface IfaceAddress {
@@ -108,6 +109,12 @@ export interface HostState extends NetnsState {
    * Null or absent: kube-proxy is off in the lab, or the host could not be read.
    */
   services?: ObservedServices | null;
+  /**
+   * NetworkPolicy as this host's kube-router rules enforce it (parsed back from
+   * iptables-save's filter table and `ipset save`). Null or absent: no
+   * kube-router rules on the host, or the host could not be read.
+   */
+  netpol?: NetpolObserved | null;
 }
 
 export interface Snapshot {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTopologyGraph, type GraphNode } from '../../src/renderer/src/topology/topology-graph';
 import { layoutTopology } from '../../src/renderer/src/topology/topology-layout';
+import { detailsFor } from '../../src/renderer/src/topology/details/details-model';
 import { observed, withoutRoute } from './fixtures';
 
 const node = (nodes: GraphNode[], id: string) => nodes.find((n) => n.id === id);
@@ -98,5 +99,29 @@ describe('topology graph for other backends', () => {
       'if:host2:eth0 -> internet: default',
     ]);
     expect(layoutTopology(g).has('internet')).toBe(true);
+  });
+});
+
+describe('pods a NetworkPolicy isolates (kube-router rules read back)', () => {
+  const s = observed('flannel-vxlan');
+  const chain = 'KUBE-POD-FW-REGS2FXCPLAPRXIC';
+  const host1 = s.hosts.find((h) => h.name === 'host1')!;
+  const podA = { namespace: 'default', name: 'a', ip: '10.2.1.2', chain, isolatedIngress: true, isolatedEgress: false, policies: [], reject: `-A ${chain} -j REJECT` };
+  const podB = { ...podA, name: 'b', ip: '10.2.1.3', chain: 'KUBE-POD-FW-X', isolatedIngress: false };
+  host1.netpol = { enforced: true, pods: [podA, podB], policies: [], ipsets: [], chains: [chain] };
+  host1.iptables.filter = [...host1.iptables.filter, `:${chain} - [0:0]`, `-A ${chain} -m comment --comment "default/a reject" -m mark ! --mark 0x10000/0x10000 -j REJECT`];
+  const g = buildTopologyGraph(s);
+
+  it('marks them; the others are drawn as before', () => {
+    expect(node(g.nodes, 'pod:host1:a')).toMatchObject({ label: 'a\n10.2.1.2', classes: ['pod', 'isolated'] });
+    expect(node(g.nodes, 'pod:host1:b')).toMatchObject({ label: 'b\n10.2.1.3', classes: ['pod'] });
+    expect(node(g.nodes, 'pod:host2:b')?.classes).toEqual(['pod']);
+  });
+
+  it("a pod's details name the isolation and list its firewall chain", () => {
+    const d = detailsFor(s, { kind: 'pod', host: 'host1', pod: 'a' })!;
+    expect(d.facts).toContainEqual(['NetworkPolicy', `isolated for ingress (kube-router chain ${chain})`]);
+    expect(d.rules).toEqual([{ caption: `its firewall chain ${chain} (iptables -t filter)`, lines: [expect.stringContaining('"default/a reject"')] }]);
+    expect(detailsFor(s, { kind: 'pod', host: 'host1', pod: 'b' })!.rules).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { formatRoute } from '../../engine/observe/route-lookup';
 import { withEngine } from '../cli-context';
 import { statusAdvice, statusText } from '../lab-status';
 import { formatServices } from '../format-services';
+import { formatNetpol } from '../format-netpol';
 
 export async function inspectCommand(lab: string, flags: { json?: boolean }): Promise<void> {
   await withEngine(async (engine) => {
@@ -50,6 +51,7 @@ function formatHost(h: HostState): string[] {
     if (rules.length) out.push(`  iptables ${table}:`, ...rules.map((l) => `    ${l}`));
   }
   if (h.services) out.push(...formatServices(h.services, '  '));
+  if (h.netpol) out.push(...formatNetpol(h.netpol, '  '));
   for (const p of h.pods) out.push(`  pod ${p.name}  ${p.ip ?? 'no address'}`, ...formatNetns(p, '    '));
   return out;
 }

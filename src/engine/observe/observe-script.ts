@@ -1,9 +1,10 @@
 // The script that reads a host's real state in one go: its interfaces,
-// routes, neighbours, fdb, iptables (and kube-proxy's nft table), then the same for every pod
+// routes, neighbours, fdb, iptables (and kube-proxy's nft table, kube-router's ipsets), then the same for every pod
 // namespace found on it (found, not planned: a namespace a learner adds shows up).
 import { shellQuote } from '../util/shell-quote';
 import type { ObserveScope } from '../drivers/host-driver';
 import { kubeObserveScript } from './observe-kube';
+import { netpolObserveScript } from './observe-netpol';
 
 export const SECTION_MARK = '\x1esection ';
 
@@ -18,8 +19,9 @@ PODNET_EOF
 printf '\\036section fdb\\n'
 bridge -j fdb show 2>/dev/null || echo '[]'
 printf '\\036section iptables\\n'
-iptables-save 2>/dev/null || true
-${kubeObserveScript(scope.netnsPrefix)}for path in /run/netns/${prefix}*; do
+ipt=$(iptables-save 2>/dev/null) || true
+printf '%s\\n' "$ipt"
+${netpolObserveScript()}${kubeObserveScript(scope.netnsPrefix)}for path in /run/netns/${prefix}*; do
   [ -e "$path" ] || continue
   ns=\${path#/run/netns/}
   printf '\\036section pod %s\\n' "\${ns#${prefix}}"

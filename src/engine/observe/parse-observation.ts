@@ -6,6 +6,7 @@ import { parseFdb, parseLinks, parseNeighbours, parseRoutes } from './parse-ipro
 import { parseIptablesSave } from './parse-iptables-save';
 import { splitSections } from './observe-script';
 import { observedServices } from './observe-kube';
+import { observedNetpol } from './observe-netpol';
 
 function ipv4Of(ifaces: { name: string; addresses: { family: string; address: string }[] }[], dev: string): string | null {
   return ifaces.find((i) => i.name === dev)?.addresses.find((a) => a.family === 'inet')?.address ?? null;
@@ -31,6 +32,7 @@ export function parseObservation(output: string, host: { name: string; role: Hos
   }
   pods.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   const fdbValues = splitJsonValues(sections.get('fdb') ?? '');
+  const iptables = parseIptablesSave(sections.get('iptables') ?? '');
   return {
     name: host.name,
     role: host.role,
@@ -40,10 +42,11 @@ export function parseObservation(output: string, host: { name: string; role: Hos
     routes: parseRoutes(routes),
     neighbours: parseNeighbours(neighs),
     fdb: parseFdb(fdbValues[0], vxlanDevices),
-    iptables: parseIptablesSave(sections.get('iptables') ?? ''),
+    iptables,
     underlayIp: ipv4Of(interfaces, scope.underlayDev),
     pods,
     services: observedServices(sections, scope.netnsPrefix),
+    netpol: observedNetpol(sections, iptables.filter),
   };
 }
 

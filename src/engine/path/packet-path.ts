@@ -25,6 +25,7 @@ import { tracedLeg } from './traced-legs';
 import { explainTrace, runTracedProbe, traceScope } from './traced-path';
 import { serviceEndpoints, unionPaths } from './service-destinations';
 import { legArrived, pathTrace } from './traced-why';
+import { withNetpolStop } from './netpol-stop';
 
 export interface PacketPathDeps {
   lab: string;
@@ -84,6 +85,11 @@ export async function tracePacketPath(d: PacketPathDeps): Promise<PacketPath> {
   const flowRequest: FlowRequest = { protocol: d.protocol, dst: destination, dstPort: d.port, src: source };
   const to = d.port != null ? `${d.to}:${d.port}` : d.to;
   const traceIn = (flow: ProbeTrace['flow']) => runTracedProbe({ flow, sourceNode: from, nodes: scope.nodes, namespace: d.namespace, ...(d.signal ? { signal: d.signal } : {}) });
+  // A stop by kube-router's REJECT names the NetworkPolicy (the request leg: source → destination; the reply: back).
+  const withNetpol = (why: PathTrace): PathTrace => {
+    const leg = why.stop?.leg === 'reply' ? { src: destination, dst: source ?? '', port: null } : { src: source ?? '', dst: destination, port: d.port };
+    return { ...why, stop: withNetpolStop(why.stop, snapshot, { protocol: d.protocol, ...leg }) };
+  };
   const explain = async (trace: ProbeTrace) => {
     const explained = await explainTrace(trace, scope.order, d.namespace, d.signal);
     throwIfAborted(d.signal);
@@ -94,7 +100,7 @@ export async function tracePacketPath(d: PacketPathDeps): Promise<PacketPath> {
     const trace = await traceIn(newTraceFlow(flowRequest));
     const { explained, errors } = await explain(trace);
     const arrived = { request: legArrived(explained, 'request'), reply: legArrived(explained, 'reply') };
-    const why = pathTrace({ trace, explained, arrived, port: d.port, errors });
+    const why = withNetpol(pathTrace({ trace, explained, arrived, port: d.port, errors }));
     const stopOf = (leg: 'request' | 'reply') => (why.stop?.leg === leg ? why.stop.text : null);
     const reply = tracedLeg(snapshot, explained, 'reply', arrived.reply, stopOf('reply'));
     if (reply.hops.length === 0 && !arrived.request) reply.reason = 'no reply: the request never arrived';
@@ -146,7 +152,7 @@ export async function tracePacketPath(d: PacketPathDeps): Promise<PacketPath> {
     return { ...path, trace: why };
   }
   const { explained, errors } = await explain(done);
-  const why = pathTrace({ trace: done, explained, arrived: { request: path.request.reached, reply: path.reply.reached }, port: null, errors });
+  const why = withNetpol(pathTrace({ trace: done, explained, arrived: { request: path.request.reached, reply: path.reply.reached }, port: null, errors }));
   // What stopped it, named by the kernel, instead of a guess from the captures.
   const legs = { request: path.request, reply: path.reply };
   if (why.stop && !legs[why.stop.leg].reached) legs[why.stop.leg] = { ...legs[why.stop.leg], reason: why.stop.text };

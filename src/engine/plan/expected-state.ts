@@ -18,4 +18,9 @@ export type Expectation =
   /** A user chain of iptables (nat or filter, the tables the observer reads). */
   | { kind: 'chain'; table: keyof IptablesTables; chain: string }
   /** A Service in kube-proxy's rules on the host, read back (HostState.services), with this many endpoints over its ports. */
-  | { kind: 'kube-service'; mode: 'iptables' | 'nftables'; service: string; endpoints: number };
+  | { kind: 'kube-service'; mode: 'iptables' | 'nftables'; service: string; endpoints: number }
+  /**
+   * kube-router's NetworkPolicy rules read back (HostState.netpol): its jumps in place, a chain for each
+   * of the cluster's `policies`, and each local pod's firewall chain isolating it in exactly these directions.
+   */
+  | { kind: 'netpol'; policies: number; pods: { pod: string; ip: string; ingress: boolean; egress: boolean }[] };

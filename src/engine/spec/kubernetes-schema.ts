@@ -55,10 +55,26 @@ export const serviceObject = z.strictObject({
 
 /** At most this many services in a lab (each is a few chains on every host). */
 export const MAX_SERVICES = 1000;
+/** At most this many NetworkPolicies in a lab (each is a chain and a few ipsets on every host). */
+export const MAX_NETWORK_POLICIES = 200;
+/** At most this many namespaces declared with labels. */
+export const MAX_NAMESPACES = 100;
+
+/** `namespaces: { shop: { labels: { team: shop } } }`: labels a namespaceSelector can pick. */
+export const namespaceObject = z.strictObject({ labels: labels.optional() });
 
 export const kubeLabFields = {
   kubernetes: kubernetesObject.optional(),
   services: z.array(serviceObject, { error: 'expected a list of services' }).max(MAX_SERVICES, `at most ${MAX_SERVICES} services`).optional(),
+  namespaces: z
+    .record(z.string(), namespaceObject, { error: 'expected namespaces by name, e.g. { shop: { labels: { team: shop } } }' })
+    .refine((m) => Object.keys(m).length <= MAX_NAMESPACES, `at most ${MAX_NAMESPACES} namespaces`)
+    .optional(),
+  // Each policy is checked field by field as the API server checks it (kube/network-policy.ts checkPolicy), with its path.
+  networkPolicies: z
+    .array(z.unknown(), { error: 'expected a list of network policies' })
+    .max(MAX_NETWORK_POLICIES, `at most ${MAX_NETWORK_POLICIES} network policies`)
+    .optional(),
 };
 
 /** Keys per object for "did you mean" (schema-issues.ts names an object by its last key). */
@@ -69,4 +85,5 @@ export const KUBE_KNOWN_KEYS: Record<string, readonly string[]> = {
   hostPort: Object.keys(hostPortObject.shape),
   sessionAffinityConfig: ['clientIP'],
   clientIP: ['timeoutSeconds'],
+  namespace: Object.keys(namespaceObject.shape),
 };

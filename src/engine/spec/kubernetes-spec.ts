@@ -1,6 +1,7 @@
 // A lab's Kubernetes part, normalized (parse-kubernetes.ts fills every
 // default): which pods are in which namespace with which labels and
 // hostPorts, the Services, kube-proxy's mode and the cluster DNS. Types only.
+import type { KubeNamespace, NetworkPolicy } from '../kube/network-policy';
 import type { KubeServiceInput } from '../kube/service-types';
 import type { FieldPath } from './field-path';
 import type { ProxyMode } from './kubernetes-schema';
@@ -35,4 +36,8 @@ export interface KubernetesSpec {
   /** Every pod of the lab, the DNS server pod included. */
   pods: KubePodSpec[];
   services: KubeServiceInput[];
+  /** Namespaces declared with labels (`namespaces:`), for namespaceSelector; others exist with no labels but their name. */
+  namespaces: KubeNamespace[];
+  /** NetworkPolicies as the API server stores them after defaulting (kube/network-policy.ts), in file order. */
+  networkPolicies: NetworkPolicy[];
 }

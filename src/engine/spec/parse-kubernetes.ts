@@ -15,6 +15,7 @@ import type { KubePodSpec, KubernetesSpec } from './kubernetes-spec';
 import type { SpecOrigins } from './normalize-lab';
 import type { SpecIssue } from './spec-issue';
 import { valueAt } from './schema-issues';
+import { labPolicies } from './parse-network-policies';
 
 /** The DNS server pod's name (kube-system; the Deployment of a kubeadm cluster is `coredns`, this one runs dnsmasq). */
 export const DNS_POD_NAME = 'kube-dns';
@@ -25,6 +26,8 @@ type PodItem = { namespace?: string; labels?: Record<string, string>; hostPort?:
 function firstKubeField(file: LabFile, origins: SpecOrigins): FieldPath | null {
   if (file.kubernetes !== undefined) return ['kubernetes'];
   if (file.services !== undefined) return ['services'];
+  if (file.networkPolicies !== undefined) return ['networkPolicies'];
+  if (file.namespaces !== undefined) return ['namespaces'];
   for (const paths of origins.pods) {
     for (const path of paths) {
       const item = valueAt(file, path);
@@ -45,11 +48,11 @@ export function applyKubernetes(file: LabFile, spec: LabSpec, origins: SpecOrigi
   spec.kubernetes = null;
   if (!first) return [];
   if (spec.network.mode !== 'pod-cidr') {
-    return [{ path: first, atKey: true, message: 'Services, namespaces, labels and hostPorts need a pod network', hint: 'set `network: { mode: pod-cidr }` (docker0 mode has no Kubernetes)' }];
+    return [{ path: first, atKey: true, message: 'Services, NetworkPolicies, namespaces, labels and hostPorts need a pod network', hint: 'set `network: { mode: pod-cidr }` (docker0 mode has no Kubernetes)' }];
   }
   if (!drivers.traits(spec.driver).kubernetes) {
     // E.g. a machine's teardown removes what the lab's manifest lists, which does not yet read rule files (kube-proxy's, portmap's).
-    return [{ path: first, atKey: true, message: `Services, namespaces, labels and hostPorts are not yet supported on the ${spec.driver} driver`, hint: `run this lab with the ${drivers.kindsWith('kubernetes').join(' or ')} driver` }];
+    return [{ path: first, atKey: true, message: `Services, NetworkPolicies, namespaces, labels and hostPorts are not yet supported on the ${spec.driver} driver`, hint: `run this lab with the ${drivers.kindsWith('kubernetes').join(' or ')} driver` }];
   }
   const issues: SpecIssue[] = [];
   const cluster = file.kubernetes !== undefined || file.services !== undefined;
@@ -98,6 +101,9 @@ export function applyKubernetes(file: LabFile, spec: LabSpec, origins: SpecOrigi
     ...(s.sessionAffinityConfig?.clientIP?.timeoutSeconds !== undefined ? { sessionAffinityTimeoutSeconds: s.sessionAffinityConfig.clientIP.timeoutSeconds } : {}),
     path: ['services', i],
   }));
+  const known = new Set(['default', ...pods.map((p) => p.namespace), ...services.map((s) => s.namespace ?? 'default')]);
+  const netpol = labPolicies(file, known);
+  issues.push(...netpol.issues);
   spec.kubernetes = {
     serviceCidr: k.serviceCidr ?? DEFAULT_SERVICE_CIDR,
     proxyMode: k.proxyMode ?? (cluster ? 'iptables' : 'none'),
@@ -106,6 +112,8 @@ export function applyKubernetes(file: LabFile, spec: LabSpec, origins: SpecOrigi
     dnsPod,
     pods,
     services,
+    namespaces: netpol.namespaces,
+    networkPolicies: netpol.policies,
   };
   return issues;
 }

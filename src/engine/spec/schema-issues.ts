@@ -13,6 +13,7 @@ function objectKind(path: FieldPath): string {
   if (last === undefined) return '';
   if (last === 'hosts') return 'host';
   if (last === 'pods') return 'pod';
+  if (p[p.length - 2] === 'namespaces') return 'namespace';
   return last;
 }
 

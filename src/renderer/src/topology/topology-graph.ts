@@ -7,6 +7,7 @@ import { clusterServices, proxyHosts } from './cluster-services';
 import { publishedPorts } from './published-ports';
 import { serviceElements } from './service-graph';
 import type { Selection } from './selection';
+import { podIsolation } from './pod-isolation';
 import { gatewayRoutes, underlayOwners, vxlanTunnels } from './tunnels';
 
 export type NodeKind = 'underlay' | 'tap' | 'internet' | 'host' | 'iface' | 'pod' | 'port' | 'service' | 'nodeport';
@@ -113,7 +114,11 @@ function addHost(g: TopologyGraph, h: HostState, owners: Map<string, string>): v
 
   for (const pod of h.pods) {
     const pid = podId(h.name, pod.name);
-    g.nodes.push({ id: pid, kind: 'pod', parent: hid, label: `${pod.name}\n${pod.ip ?? 'no address'}`, row: 'pod', classes: pod.ip ? ['pod'] : ['pod', 'down'], sel: { kind: 'pod', host: h.name, pod: pod.name } });
+    // A pod a NetworkPolicy isolates (kube-router's rules read back) is marked by its border
+    // (its label stays two lines: the pod's shape holds no more); its details say in which directions.
+    const isolated = podIsolation(h, pod.ip) !== null;
+    const label = `${pod.name}\n${pod.ip ?? 'no address'}`;
+    g.nodes.push({ id: pid, kind: 'pod', parent: hid, label, row: 'pod', classes: ['pod', ...(pod.ip ? [] : ['down']), ...(isolated ? ['isolated'] : [])], sel: { kind: 'pod', host: h.name, pod: pod.name } });
     const at = podAttachment(h, pod);
     if (at && shown.has(at)) g.edges.push({ id: vethId(h.name, pod.name), kind: 'veth', source: pid, target: ifaceId(h.name, at), label: '', classes: ['veth'], sel: { kind: 'pod', host: h.name, pod: pod.name } });
   }

@@ -100,6 +100,7 @@ export function topologyStyle(c: TopologyColors): cytoscape.StylesheetJson {
     { selector: 'node.pod', style: { 'background-color': c.pod, 'border-color': c.pod, shape: 'ellipse', 'font-weight': 'bold', 'font-size': 15, color: '#fff', 'text-outline-width': 0 } },
     { selector: 'node.port', style: { 'border-color': c.port, 'border-width': 2, shape: 'tag', 'font-size': 10 } },
     { selector: 'node.down', style: { 'border-style': 'dashed', opacity: 0.6 } },
+    { selector: 'node.pod.isolated', style: { 'border-color': c.broken, 'border-width': 4, 'border-style': 'double' } },
     {
       selector: 'node.underlay',
       style: { 'background-color': c.underlay, 'border-width': 0, shape: 'round-rectangle', color: '#fff', 'font-size': 12, 'font-weight': 'bold', 'text-halign': 'center' },

@@ -1,6 +1,7 @@
 // What the details panel shows for a selection, read from the current
 // snapshot: facts, tables (interfaces, routes, neighbours, fdb) and rules.
 import { podNoun } from '../pod-noun';
+import { isolationDirections, podIsolation } from '../pod-isolation';
 import type { FdbEntry, HostState, Iface, Neighbour, Route, Snapshot } from '../../../../shared/snapshot';
 import { publishedPorts } from '../published-ports';
 import type { Selection } from '../selection';
@@ -159,12 +160,13 @@ export function detailsFor(s: Snapshot, sel: Selection, options: DetailsOptions 
     case 'pod': {
       const p = h.pods.find((x) => x.name === sel.pod);
       if (!p) return null;
+      const isolated = podIsolation(h, p.ip);
       return {
         title: p.name,
         subtitle: `${podNoun(h)} on ${h.name}`,
-        facts: [['address', p.ip ?? '—']],
+        facts: [['address', p.ip ?? '—'], ...(isolated ? [['NetworkPolicy', `isolated for ${isolationDirections(isolated)} (kube-router chain ${isolated.chain})`] as [string, string]] : [])],
         tables: [interfacesTable(p.interfaces), routesTable(p.routes), neighboursTable(p.neighbours)],
-        rules: [],
+        rules: isolated ? [{ caption: `its firewall chain ${isolated.chain} (iptables -t filter)`, lines: h.iptables.filter.filter((l) => l.startsWith(`-A ${isolated.chain} `)) }] : [],
         terminal: `${h.name}/${p.name}`,
       };
     }
