@@ -116,7 +116,7 @@ async function processesLike(engine: Engine, lab: string, host: string, text: st
  */
 export async function expectCancelEndsRemote(engine: Engine, lab: string, target: string): Promise<void> {
   const host = target.split('/')[0]!;
-  const gone = (text: string) => expect.poll(() => processesLike(engine, lab, host, text), { timeout: 5000, interval: 100 }).toBe('');
+  const gone = (text: string) => expect.poll(() => processesLike(engine, lab, host, text), { timeout: 10_000, interval: 100 }).toBe('');
   const started = (text: string) => expect.poll(() => processesLike(engine, lab, host, text), { timeout: 5000, interval: 100 }).not.toBe('');
   // Numbers no other test uses: a local lab's hosts see every process of the machine.
   const n = String(100_000 + Math.floor(Math.random() * 800_000));

@@ -33,7 +33,11 @@ export async function openSshShell(conn: SshConnection, command: string, opts: S
     pause: () => channel.pause(),
     resume: () => channel.resume(),
     close: () => {
-      if (!ended) channel.close();
+      if (ended) return;
+      // Hang up the command itself too (a sudo between sshd and the shell relays it): closing the
+      // channel alone leaves it to sshd noticing, which under load can take seconds.
+      channel.signal('HUP');
+      channel.close();
     },
   };
 }
